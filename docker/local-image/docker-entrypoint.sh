@@ -1,0 +1,49 @@
+#!/bin/bash
+# Minimal take on the official postgres image's entrypoint: initialise PGDATA on
+# first start from POSTGRES_* variables, preload timescaledb, then exec postgres.
+set -euo pipefail
+
+if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
+
+if [ "$1" = 'postgres' ] && [ "$(id -u)" = '0' ]; then
+  mkdir -p "$PGDATA"
+  chown postgres:postgres "$PGDATA"
+  chmod 700 "$PGDATA"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+fi
+
+if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
+  : "${POSTGRES_USER:=postgres}"
+  : "${POSTGRES_DB:=$POSTGRES_USER}"
+  if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != 'trust' ]; then
+    echo 'error: POSTGRES_PASSWORD is not set (or set POSTGRES_HOST_AUTH_METHOD=trust)' >&2
+    exit 1
+  fi
+  pwfile=$(mktemp)
+  printf '%s\n' "${POSTGRES_PASSWORD:-}" > "$pwfile"
+  initdb --username="$POSTGRES_USER" --pwfile="$pwfile" --auth-local=trust \
+    --auth-host="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" --encoding=UTF8 -D "$PGDATA" >/dev/null
+  rm -f "$pwfile"
+  {
+    echo "listen_addresses = '*'"
+    echo "shared_preload_libraries = 'timescaledb'"
+    echo "timescaledb.telemetry_level = ${TIMESCALEDB_TELEMETRY:-off}"
+  } >> "$PGDATA/postgresql.conf"
+  echo "host all all all ${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
+
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c timescaledb.max_background_workers=0" -w start >/dev/null
+  if [ "$POSTGRES_DB" != 'postgres' ]; then
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+      -c "CREATE DATABASE \"${POSTGRES_DB//\"/\"\"}\"" >/dev/null
+  fi
+  for f in /docker-entrypoint-initdb.d/*; do
+    case "$f" in
+      *.sh) . "$f" ;;
+      *.sql) psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -f "$f" >/dev/null ;;
+    esac
+  done 2>/dev/null || true
+  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  echo 'PostgreSQL init process complete; ready for start up.'
+fi
+
+exec "$@"

@@ -1,0 +1,30 @@
+// Packs the package as npm would publish it, unpacks it into a scratch node_modules and
+// checks that both the ESM and the CJS entry points load and export the public API.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const scratch = join(root, '.tmp', 'pack');
+rmSync(scratch, { recursive: true, force: true });
+const target = join(scratch, 'node_modules', 'timescale-testkit');
+mkdirSync(target, { recursive: true });
+
+const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { encoding: 'utf8' }));
+execFileSync('tar', ['-xzf', join(scratch, packed.filename), '-C', target, '--strip-components=1']);
+
+const expected = ['startTimescale', 'TimescaleContainer', 'pruneContainers'];
+const probe = (kind, code) => {
+  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
+  const names = JSON.parse(out);
+  const missing = expected.filter((name) => !names.includes(name));
+  if (missing.length > 0) throw new Error(`${kind} entry point lacks ${missing.join(', ')}`);
+  console.log(`pack: ${kind} entry point loads (${names.length} exports)`);
+};
+probe('esm', "const m = await import('timescale-testkit'); console.log(JSON.stringify(Object.keys(m)))");
+probe('cjs', "console.log(JSON.stringify(Object.keys(require('timescale-testkit'))))");
+console.log(`pack: ${packed.filename} ${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB`);
+rmSync(scratch, { recursive: true, force: true });

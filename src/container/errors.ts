@@ -1,0 +1,61 @@
+import { TimescaleTestkitError } from '../errors.js';
+
+/** The Docker engine could not be reached (or not the one DOCKER_HOST names). */
+export class DockerUnavailableError extends TimescaleTestkitError {
+  readonly dockerHost: string | undefined;
+  readonly elapsedMs: number;
+
+  constructor(detail: string, dockerHost: string | undefined, elapsedMs: number, cause?: unknown) {
+    const where = dockerHost ? `DOCKER_HOST=${dockerHost}` : 'the default Docker socket';
+    super(
+      'DOCKER_UNAVAILABLE',
+      [
+        `Docker is not reachable through ${where} (${detail}, after ${Math.round(elapsedMs)} ms).`,
+        'Fix one of:',
+        '  - start the Docker engine (e.g. `sudo systemctl start docker`, or `dockerd &`);',
+        '  - set DOCKER_HOST to a reachable engine (e.g. unix:///var/run/docker.sock or tcp://host:2375);',
+        '  - point the kit at an existing server with TIMESCALE_TESTKIT_URL=postgres://user:pass@host:5432/db.',
+      ].join('\n'),
+      { cause },
+    );
+    this.dockerHost = dockerHost;
+    this.elapsedMs = elapsedMs;
+  }
+}
+
+/** A wanted extension is not available in the server (usually: the image lacks it). */
+export class ExtensionMissingError extends TimescaleTestkitError {
+  readonly extension: string;
+  readonly image: string;
+
+  constructor(extension: string, image: string, detail: string) {
+    super(
+      'EXTENSION_MISSING',
+      `Extension "${extension}" cannot be created in image ${image}: ${detail}. ` +
+        'Use an image that ships it (timescale/timescaledb:*-pg17 carries timescaledb and vector; ' +
+        'timescale/timescaledb-ha carries vectorscale too), or drop it from `extensions`.',
+    );
+    this.extension = extension;
+    this.image = image;
+  }
+}
+
+/** The container did not become ready in time, or exited while starting. */
+export class StartupTimeoutError extends TimescaleTestkitError {
+  readonly image: string;
+  readonly timeoutMs: number;
+  readonly logLines: readonly string[];
+
+  constructor(image: string, timeoutMs: number, logLines: readonly string[], cause?: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'STARTUP_TIMEOUT',
+      `Container for ${image} was not ready within ${timeoutMs} ms (${reason}).\n` +
+        `Last ${logLines.length} log lines:\n${logLines.map((line) => `  | ${line}`).join('\n')}`,
+      { cause },
+    );
+    this.image = image;
+    this.timeoutMs = timeoutMs;
+    this.logLines = logLines;
+  }
+}

@@ -1,0 +1,119 @@
+import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import pg from 'pg';
+import { debugLog } from '../debug.js';
+import type { PoolSize } from './options.js';
+
+export interface StartedTimescaleInit {
+  container: StartedPostgreSqlContainer;
+  image: string;
+  runId: string;
+  configHash: string;
+  reused: boolean;
+  /** Reuse mode: stop() leaves the container running for the next run. */
+  keepRunning: boolean;
+  extensions: Readonly<Record<string, string>>;
+  poolDefaults: Required<PoolSize>;
+  onStop: () => void;
+}
+
+export interface StopOptions {
+  /** Also stop and remove a reused container (default: a reused container keeps running). */
+  remove?: boolean;
+}
+
+/** A running TimescaleDB + pgvector server. */
+export class StartedTimescale implements AsyncDisposable {
+  readonly #init: StartedTimescaleInit;
+  readonly #pools = new Set<pg.Pool>();
+  #stopping: Promise<void> | undefined;
+
+  constructor(init: StartedTimescaleInit) {
+    this.#init = init;
+  }
+
+  get id(): string {
+    return this.#init.container.getId();
+  }
+  get image(): string {
+    return this.#init.image;
+  }
+  get host(): string {
+    return this.#init.container.getHost();
+  }
+  get port(): number {
+    return this.#init.container.getPort();
+  }
+  get database(): string {
+    return this.#init.container.getDatabase();
+  }
+  get username(): string {
+    return this.#init.container.getUsername();
+  }
+  get password(): string {
+    return this.#init.container.getPassword();
+  }
+  get runId(): string {
+    return this.#init.runId;
+  }
+  get configHash(): string {
+    return this.#init.configHash;
+  }
+  /** True when an existing container from an earlier run was found and reused. */
+  get reused(): boolean {
+    return this.#init.reused;
+  }
+  /** Versions of the verified extensions, e.g. `{ timescaledb: '2.19.3', vector: '0.8.0' }`. */
+  get extensions(): Readonly<Record<string, string>> {
+    return this.#init.extensions;
+  }
+  get connectionString(): string {
+    return this.#init.container.getConnectionUri();
+  }
+  get stopped(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  /** The connection string of another database on this server. */
+  urlFor(database: string): string {
+    const url = new URL(this.connectionString);
+    url.pathname = `/${encodeURIComponent(database)}`;
+    return url.toString();
+  }
+
+  /** A pg Pool on this server (default max 5, min 1), closed by {@link stop}. */
+  pool(config: pg.PoolConfig = {}): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: this.connectionString,
+      max: this.#init.poolDefaults.max,
+      min: this.#init.poolDefaults.min,
+      ...config,
+    });
+    this.#pools.add(pool);
+    const end = pool.end.bind(pool);
+    pool.end = (async () => {
+      this.#pools.delete(pool);
+      if (!pool.ended) await end();
+    }) as typeof pool.end;
+    return pool;
+  }
+
+  /** Closes the pools; stops and removes the container unless it is reused. Idempotent. */
+  stop(options: StopOptions = {}): Promise<void> {
+    this.#stopping ??= this.#stop(options);
+    return this.#stopping;
+  }
+
+  async #stop({ remove = false }: StopOptions): Promise<void> {
+    this.#init.onStop();
+    await Promise.allSettled([...this.#pools].map((pool) => pool.end()));
+    if (!this.#init.keepRunning || remove) {
+      const started = performance.now();
+      await this.#init.container.stop({ remove: true, removeVolumes: true, timeout: 0 });
+      debugLog(`container stopped ${(performance.now() - started).toFixed(1)}ms`);
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
+import { debugLog, timed } from '../debug.js';
+import { kitStateDir, withFileLock } from '../file-lock.js';
+import { connectDocker, isLocalEngine } from './docker.js';
+import { StartupTimeoutError } from './errors.js';
+import { verifyExtensions } from './extensions.js';
+import {
+  KIT_VERSION,
+  LABEL_CONFIG_HASH,
+  LABEL_CREATED_AT,
+  LABEL_KIT,
+  LABEL_REUSE,
+  LABEL_RUN_ID,
+  LABEL_VERSION,
+} from './labels.js';
+import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
+import { StartedTimescale } from './started.js';
+
+const LOG_LINES_KEPT = 40;
+const running = new Map<string, Promise<StartedTimescale>>();
+
+/** PostgreSqlContainer that binds its port to loopback on a local engine and keeps its last log lines. */
+class KitPostgreSqlContainer extends PostgreSqlContainer {
+  readonly logLines: string[] = [];
+  containerId: string | undefined;
+  loopbackOnly = false;
+
+  constructor(image: string) {
+    super(image);
+    this.withLogConsumer((stream) => {
+      stream.on('data', (chunk: Buffer | string) => {
+        for (const line of String(chunk).split('\n')) {
+          if (line.trim() === '') continue;
+          this.logLines.push(line);
+          if (this.logLines.length > LOG_LINES_KEPT) this.logLines.shift();
+        }
+      });
+    });
+  }
+
+  protected override async beforeContainerCreated(): Promise<void> {
+    if (!this.loopbackOnly) return;
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
+      if (!Array.isArray(bindings)) continue;
+      for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = '127.0.0.1';
+    }
+  }
+
+  protected override async containerCreated(containerId: string): Promise<void> {
+    this.containerId = containerId;
+  }
+}
+
+async function reusePassword(configHash: string): Promise<string> {
+  const dir = kitStateDir();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, 'reuse-secret');
+  let secret: string;
+  try {
+    secret = await readFile(path, 'utf8');
+  } catch {
+    secret = randomPassword();
+    await writeFile(path, secret, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    secret = await readFile(path, 'utf8');
+  }
+  return createHash('sha256').update(`${secret}:${configHash}`).digest('hex').slice(0, 32);
+}
+
+async function dataDirectory(client: ContainerRuntimeClient, image: string): Promise<string> {
+  const name = ImageName.fromString(image);
+  if (!(await client.image.exists(name))) await client.image.pull(name);
+  const inspected = await client.image.inspect(name);
+  const pgdata = (inspected.Config?.Env ?? []).find((entry) => entry.startsWith('PGDATA='));
+  return pgdata ? pgdata.slice('PGDATA='.length) : '/var/lib/postgresql/data';
+}
+
+function serverCommand(options: ResolvedTimescaleOptions): string[] {
+  const command = ['postgres'];
+  for (const [key, value] of Object.entries(options.settings)) command.push('-c', `${key}=${value}`);
+  return command;
+}
+
+async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimescale> {
+  const client = await timed('docker connect', () => connectDocker(options.dockerTimeoutMs));
+  const container = new KitPostgreSqlContainer(options.image)
+    .withDatabase(options.database)
+    .withUsername(options.username)
+    .withPassword(options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword()))
+    .withStartupTimeout(options.startupTimeoutMs)
+    .withEnvironment({ NO_TS_TUNE: 'true', TIMESCALEDB_TELEMETRY: 'off' })
+    .withCommand(serverCommand(options))
+    .withLabels({
+      [LABEL_KIT]: 'true',
+      [LABEL_VERSION]: KIT_VERSION,
+      [LABEL_CONFIG_HASH]: options.configHash,
+      [LABEL_REUSE]: String(options.reuse),
+      // a reused container must hash the same in every run: no per-run labels on it
+      ...(options.reuse ? {} : { [LABEL_RUN_ID]: options.runId, [LABEL_CREATED_AT]: String(Date.now()) }),
+    });
+  container.loopbackOnly = isLocalEngine(client);
+  if (options.tmpfs) {
+    const pgdata = await timed('image inspect', () => dataDirectory(client, options.image));
+    container.withTmpFs({ [pgdata]: 'rw' });
+  }
+  if (options.reuse) container.withReuse();
+
+  let started: StartedPostgreSqlContainer;
+  try {
+    started = await timed('container start', () => container.start());
+  } catch (error) {
+    if (container.containerId && !options.reuse) {
+      const leftover = client.container.getById(container.containerId);
+      await client.container.stop(leftover, { timeout: 0 }).catch(() => undefined);
+      await client.container.remove(leftover, { removeVolumes: true }).catch(() => undefined);
+    }
+    throw new StartupTimeoutError(options.image, options.startupTimeoutMs, [...container.logLines], error);
+  }
+  // testcontainers calls containerCreated only for a container it created, not for one it reused
+  const reused = options.reuse && container.containerId === undefined;
+  try {
+    const extensions = await timed('extensions verified', () =>
+      verifyExtensions(started.getConnectionUri(), options.extensions, options.image),
+    );
+    debugLog(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
+    return new StartedTimescale({
+      container: started,
+      image: options.image,
+      runId: options.runId,
+      configHash: options.configHash,
+      reused,
+      keepRunning: options.reuse,
+      extensions,
+      poolDefaults: options.pool,
+      onStop: () => running.delete(options.configHash),
+    });
+  } catch (error) {
+    if (!options.reuse) await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Fluent builder in the style of testcontainers' modules; ends in {@link start}. */
+export class TimescaleContainer {
+  #options: TimescaleOptions;
+
+  constructor(options: TimescaleOptions = {}) {
+    this.#options = { ...options };
+  }
+
+  #with(patch: TimescaleOptions): this {
+    this.#options = { ...this.#options, ...patch };
+    return this;
+  }
+
+  withImage(image: string): this {
+    return this.#with({ image });
+  }
+  withReuse(reuse = true): this {
+    return this.#with({ reuse });
+  }
+  withExtensions(extensions: readonly string[]): this {
+    return this.#with({ extensions });
+  }
+  withSettings(settings: Readonly<Record<string, string | number | boolean>>): this {
+    return this.#with({ settings: { ...this.#options.settings, ...settings } });
+  }
+  withStartupTimeout(startupTimeoutMs: number): this {
+    return this.#with({ startupTimeoutMs });
+  }
+  withTuning(tuning: boolean): this {
+    return this.#with({ tuning });
+  }
+  withTmpfs(tmpfs: boolean): this {
+    return this.#with({ tmpfs });
+  }
+  withCredentials(username: string, password: string, database?: string): this {
+    return this.#with({ username, password, ...(database ? { database } : {}) });
+  }
+  withPool(pool: { max?: number; min?: number }): this {
+    return this.#with({ pool });
+  }
+
+  /**
+   * Starts the container, or, with reuse, finds the one an earlier run left for the same
+   * configuration. Concurrent starts across processes are serialised by a file lock.
+   */
+  start(): Promise<StartedTimescale> {
+    const options = resolveOptions(this.#options);
+    if (!options.reuse) return launch(options);
+    const existing = running.get(options.configHash);
+    if (existing) return existing;
+    const starting = withFileLock(`container-${options.configHash}`, () => launch(options), {
+      timeoutMs: options.startupTimeoutMs + 30_000,
+    });
+    running.set(options.configHash, starting);
+    starting.catch(() => running.delete(options.configHash));
+    return starting;
+  }
+}
+
+/** Starts a TimescaleDB + pgvector container: `await using db = await startTimescale()`. */
+export function startTimescale(options: TimescaleOptions = {}): Promise<StartedTimescale> {
+  return new TimescaleContainer(options).start();
+}

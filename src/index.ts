@@ -1,0 +1,2 @@
+export * from './container/index.js';
+export { TimescaleTestkitError } from './errors.js';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { listContainers, pruneContainers, startTimescale } from '../../src/index.js';
+
+describe('reuse', () => {
+  it('finds the same container again, across starts, and keeps it running on stop()', async () => {
+    const options = { reuse: true, settings: { application_name: `reuse-${process.pid}` } } as const;
+    const [first, same] = await Promise.all([startTimescale(options), startTimescale(options)]);
+    expect(same).toBe(first);
+    expect(first.reused).toBe(false);
+    const pool = first.pool();
+    await pool.query('CREATE TABLE survives (id int)');
+    await first.stop();
+
+    const again = await startTimescale(options);
+    try {
+      expect(again).not.toBe(first);
+      expect(again.id).toBe(first.id);
+      expect(again.reused).toBe(true);
+      expect(again.password).toBe(first.password);
+      const rows = await again.pool().query("SELECT to_regclass('survives') AS t");
+      expect(rows.rows[0]?.t).toBe('survives');
+    } finally {
+      await again.stop({ remove: true });
+    }
+    expect((await listContainers()).map((c) => c.id)).not.toContain(first.id);
+  });
+});
+
+describe('pruneContainers', () => {
+  it('removes a labelled leftover of another run and leaves the rest', async () => {
+    const leftover = await startTimescale({ runId: 'crashed-run', extensions: [] });
+    const keeper = await startTimescale({ runId: 'live-run', extensions: [] });
+    try {
+      const listed = await listContainers();
+      expect(listed.find((c) => c.id === leftover.id)?.runId).toBe('crashed-run');
+      expect(await pruneContainers({ runId: 'crashed-run', olderThanMs: 60_000 })).toEqual([]);
+      const removed = await pruneContainers({ runId: 'crashed-run' });
+      expect(removed.map((c) => c.id)).toEqual([leftover.id]);
+      const after = (await listContainers()).map((c) => c.id);
+      expect(after).not.toContain(leftover.id);
+      expect(after).toContain(keeper.id);
+    } finally {
+      await keeper.stop();
+      await leftover.stop().catch(() => undefined);
+    }
+  });
+});
