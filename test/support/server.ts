@@ -39,3 +39,25 @@ export async function scratchDatabase(
     },
   };
 }
+
+/**
+ * A new database on the shared server with the reference schema (fixtures/migrations)
+ * applied as plain SQL. Interim helper until the kit's own isolation layer serves tests.
+ */
+export async function schemaDatabase(
+  prefix = 'schema',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const database = await scratchDatabase(prefix);
+  const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'migrations');
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    for (const file of files) await client.query(await readFile(join(dir, file), 'utf8'));
+  } finally {
+    await client.end();
+  }
+  return database;
+}
