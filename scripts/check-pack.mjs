@@ -10,7 +10,9 @@ rmSync(scratch, { recursive: true, force: true });
 const target = join(scratch, 'node_modules', 'timescale-testkit');
 mkdirSync(target, { recursive: true });
 
-const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { encoding: 'utf8' }));
+const [packed] = JSON.parse(
+  execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { encoding: 'utf8' }),
+);
 execFileSync('tar', ['-xzf', join(scratch, packed.filename), '-C', target, '--strip-components=1']);
 
 const expected = ['startTimescale', 'TimescaleContainer', 'pruneContainers'];
