@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Reach containers on loopback, not through the Docker bridge gateway that testcontainers
+// picks when it believes it runs inside a container (/.dockerenv exists on CI machines).
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
