@@ -6,12 +6,11 @@ export type Columns<T> = { readonly [K in keyof T]-?: string };
 
 /**
  * The select list that turns snake_case columns into the camelCase row type:
- * `session_id AS "sessionId", ...`, optionally qualified with a table alias.
+ * `session_id AS "sessionId", ...`.
  */
-export function selectList<T>(columns: Columns<T>, alias?: string): string {
-  const prefix = alias === undefined ? '' : `${alias}.`;
+export function selectList<T>(columns: Columns<T>): string {
   return Object.entries<string>(columns)
-    .map(([field, expression]) => `${prefix}${expression} AS "${field}"`)
+    .map(([field, expression]) => `${expression} AS "${field}"`)
     .join(', ');
 }
 

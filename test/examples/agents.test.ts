@@ -52,7 +52,11 @@ describe('agent status', () => {
   });
 
   test('get and heartbeat of an unknown agent are NotFoundErrors naming it', async ({ repos }) => {
-    await expect(repos.agents.get('ghost')).rejects.toMatchObject({ name: 'NotFoundError', entity: 'agent_status', id: 'ghost' });
+    await expect(repos.agents.get('ghost')).rejects.toMatchObject({
+      name: 'NotFoundError',
+      entity: 'agent_status',
+      id: 'ghost',
+    });
     await expect(repos.agents.heartbeat('ghost')).rejects.toThrow(NotFoundError);
   });
 
@@ -106,7 +110,13 @@ describe('agent signals', () => {
       metadata: { rsi: 29.5 },
     });
     const at = new Date('2024-01-01T00:00:00Z');
-    const second = await repos.agents.recordSignal({ agentName: 'm', symbol: 'X', signal: 'HOLD', confidence: '0', createdAt: at });
+    const second = await repos.agents.recordSignal({
+      agentName: 'm',
+      symbol: 'X',
+      signal: 'HOLD',
+      confidence: '0',
+      createdAt: at,
+    });
     expect(second).toMatchObject({ id: '2', reasoning: null, createdAt: at, confidence: '0.0000' });
   });
 
@@ -146,7 +156,13 @@ describe('agent signals', () => {
     await seedSignal(db.pool, { agentName: 'a4', signal: 'HOLD', confidence: '0.5', createdAt: ago(0.5) });
     await seedSignal(db.pool, { agentName: 'a5', signal: 'SELL', confidence: '1', createdAt: ago(120) });
     await seedSignal(db.pool, { agentName: 'a3', signal: 'BUY', confidence: '1', createdAt: ago(-1) });
-    await seedSignal(db.pool, { agentName: 'a6', symbol: 'ETHUSDT', signal: 'SELL', confidence: '1', createdAt: ago(1) });
+    await seedSignal(db.pool, {
+      agentName: 'a6',
+      symbol: 'ETHUSDT',
+      signal: 'SELL',
+      confidence: '1',
+      createdAt: ago(1),
+    });
 
     expect(await repos.agents.consensus('BTCUSDT', 60 * 60_000, at)).toEqual({
       symbol: 'BTCUSDT',
@@ -183,6 +199,9 @@ describe('agent signals', () => {
       agreement: '0.0000',
       agents: 0,
     });
-    await expect(repos.agents.consensus('BTCUSDT', 0)).rejects.toMatchObject({ name: 'ValidationError', field: 'windowMs' });
+    await expect(repos.agents.consensus('BTCUSDT', 0)).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'windowMs',
+    });
   });
 });

@@ -1,5 +1,11 @@
+import pg from 'pg';
 import { describe, expect } from 'vitest';
-import { ConstraintViolationError, type NewCandle, ValidationError } from '../../examples/repository/index.js';
+import {
+  ConstraintViolationError,
+  type NewCandle,
+  RepositoryError,
+  ValidationError,
+} from '../../examples/repository/index.js';
 import { test } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -16,18 +22,20 @@ describe('candles (hypertable)', () => {
     // 10,000 rows × 10 columns would be 100,000 parameters row by row: over the protocol's 65,535
     expect(await repos.candles.insertMany(candles)).toBe(10_000);
     const window = await repos.candles.range('BTCUSDT', '1m', minute(10), minute(13));
-    expect(window).toEqual([10, 11, 12].map((n) => ({
-      time: minute(n),
-      symbol: 'BTCUSDT',
-      exchange: 'BINANCE',
-      interval: '1m',
-      open: '100.10000000',
-      high: '100.30000000',
-      low: '100.00000000',
-      close: '100.20000000',
-      volume: '0.00000001',
-      tradesCount: n + 1,
-    })));
+    expect(window).toEqual(
+      [10, 11, 12].map((n) => ({
+        time: minute(n),
+        symbol: 'BTCUSDT',
+        exchange: 'BINANCE',
+        interval: '1m',
+        open: '100.10000000',
+        high: '100.30000000',
+        low: '100.00000000',
+        close: '100.20000000',
+        volume: '0.00000001',
+        tradesCount: n + 1,
+      })),
+    );
   });
 
   test('the candles land in TimescaleDB chunks of 7 days', async ({ db, repos }) => {
@@ -131,9 +139,23 @@ describe('candles (hypertable)', () => {
     expect(fiveMinute).toMatchObject([{ open: '999.00000000', candles: 1 }]);
   });
 
-  test('ohlcv refuses an empty bucket', async ({ repos }) => {
+  test('ohlcv refuses an empty bucket; other database errors pass through untranslated', async ({ repos }) => {
     await expect(repos.candles.ohlcv('BTCUSDT', { bucket: ' ', from: minute(0), to: minute(1) })).rejects.toThrow(
       ValidationError,
     );
+    const error = await repos.candles
+      .ohlcv('BTCUSDT', { bucket: 'banana', from: minute(0), to: minute(1) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(pg.DatabaseError);
+    expect(error).not.toBeInstanceOf(RepositoryError);
+    expect(error).toMatchObject({ code: '22007' });
+  });
+
+  test('insertMany defaults exchange and trades count', async ({ repos }) => {
+    const { tradesCount: _, ...bare } = candle(0, '1', '1', '1', '1');
+    expect(await repos.candles.insertMany([bare])).toBe(1);
+    expect(await repos.candles.range('BTCUSDT', '1m', minute(0), minute(1))).toMatchObject([
+      { exchange: 'BINANCE', tradesCount: 0 },
+    ]);
   });
 });

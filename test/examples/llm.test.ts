@@ -55,14 +55,23 @@ describe('llm decisions', () => {
   });
 
   test('get of an unknown decision is a NotFoundError', async ({ repos }) => {
-    await expect(repos.llm.get('999')).rejects.toMatchObject({ name: 'NotFoundError', entity: 'llm_decision', id: '999' });
+    await expect(repos.llm.get('999')).rejects.toMatchObject({
+      name: 'NotFoundError',
+      entity: 'llm_decision',
+      id: '999',
+    });
   });
 
   test('recentDecisions pages newest first and filters', async ({ db, repos }) => {
     const session = await seedSession(db.pool);
     const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 0, minute));
     const d1 = await seedDecision(db.pool, { agentName: 'a', symbol: 'BTCUSDT', createdAt: at(1), outcome: 'SUCCESS' });
-    const d2 = await seedDecision(db.pool, { agentName: 'b', symbol: 'ETHUSDT', createdAt: at(2), sessionId: session.id });
+    const d2 = await seedDecision(db.pool, {
+      agentName: 'b',
+      symbol: 'ETHUSDT',
+      createdAt: at(2),
+      sessionId: session.id,
+    });
     const d3 = await seedDecision(db.pool, { agentName: 'a', symbol: 'ETHUSDT', createdAt: at(3), outcome: 'FAILURE' });
     const ids = (page: { items: { id: string }[] }) => page.items.map((decision) => decision.id);
 

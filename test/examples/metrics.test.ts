@@ -18,7 +18,13 @@ describe('performance metrics (hypertable)', () => {
       time: at(3),
       metadata: { unit: 'ratio' },
     });
-    expect(given).toEqual({ metric: 'drawdown', value: -0.125, sessionId: session.id, time: at(3), metadata: { unit: 'ratio' } });
+    expect(given).toEqual({
+      metric: 'drawdown',
+      value: -0.125,
+      sessionId: session.id,
+      time: at(3),
+      metadata: { unit: 'ratio' },
+    });
     const { rows } = await db.pool.query<{ hypertable_name: string }>(
       'SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1',
     );
@@ -60,7 +66,12 @@ describe('performance metrics (hypertable)', () => {
     expect((await bucketed('max')).map((p) => p.value)).toEqual([4, 32]);
     expect((await bucketed('sum')).map((p) => p.value)).toEqual([7, 56]);
     expect((await bucketed('last')).map((p) => p.value)).toEqual([4, 32]);
-    const hourly = await repos.metrics.series('latency', { bucket: '1 hour', aggregate: 'sum', from: at(10), to: at(50) });
+    const hourly = await repos.metrics.series('latency', {
+      bucket: '1 hour',
+      aggregate: 'sum',
+      from: at(10),
+      to: at(50),
+    });
     expect(hourly).toEqual([{ time: at(0), value: 2 + 4 + 8 + 16 }]);
   });
 

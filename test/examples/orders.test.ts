@@ -69,7 +69,11 @@ describe('orders', () => {
   });
 
   test('get of an unknown order is a NotFoundError', async ({ repos }) => {
-    await expect(repos.orders.get(MISSING)).rejects.toMatchObject({ name: 'NotFoundError', entity: 'order', id: MISSING });
+    await expect(repos.orders.get(MISSING)).rejects.toMatchObject({
+      name: 'NotFoundError',
+      entity: 'order',
+      id: MISSING,
+    });
   });
 
   test('NEW -> PARTIALLY_FILLED -> PARTIALLY_FILLED -> FILLED records executed quantities', async ({ db, repos }) => {
@@ -100,7 +104,11 @@ describe('orders', () => {
   test('NEW -> FILLED executes the whole quantity at once', async ({ db, repos }) => {
     const { id } = await seedOrder(db.pool, { quantity: '2' });
     const filled = await repos.orders.updateStatus(id, { status: 'FILLED', executedQuoteQuantity: '200.2' });
-    expect(filled).toMatchObject({ status: 'FILLED', executedQuantity: '2.00000000', executedQuoteQuantity: '200.20000000' });
+    expect(filled).toMatchObject({
+      status: 'FILLED',
+      executedQuantity: '2.00000000',
+      executedQuoteQuantity: '200.20000000',
+    });
     expect(filled.filledAt).toBeInstanceOf(Date);
   });
 
@@ -123,7 +131,10 @@ describe('orders', () => {
     expect(expired).toMatchObject({ status: 'EXPIRED', errorMessage: null, filledAt: null, canceledAt: null });
   });
 
-  test('every status pair follows ORDER_TRANSITIONS; the others throw InvalidTransitionError', async ({ db, repos }) => {
+  test('every status pair follows ORDER_TRANSITIONS; the others throw InvalidTransitionError', async ({
+    db,
+    repos,
+  }) => {
     const session = await seedSession(db.pool);
     let allowed = 0;
     for (const from of STATUSES) {
@@ -187,7 +198,10 @@ describe('orders', () => {
 
   test('pagination refuses bad limits and offsets', async ({ repos }) => {
     for (const page of [{ limit: 0 }, { limit: 1001 }, { limit: 1.5 }]) {
-      await expect(repos.orders.bySession(MISSING, page)).rejects.toMatchObject({ name: 'ValidationError', field: 'limit' });
+      await expect(repos.orders.bySession(MISSING, page)).rejects.toMatchObject({
+        name: 'ValidationError',
+        field: 'limit',
+      });
     }
     await expect(repos.orders.bySession(MISSING, { offset: -1 })).rejects.toMatchObject({ field: 'offset' });
   });
@@ -198,7 +212,9 @@ describe('orders', () => {
     const b = await seedOrder(db.pool, { symbol: 'ETHUSDT', placedAt: new Date('2024-01-02') });
     await seedOrder(db.pool, { sessionId: session.id, symbol: 'BTCUSDT' });
     expect((await repos.orders.bySymbol('ETHUSDT')).map((order) => order.id)).toEqual([b.id, a.id]);
-    expect((await repos.orders.bySymbol('ETHUSDT', { sessionId: session.id })).map((order) => order.id)).toEqual([a.id]);
+    expect((await repos.orders.bySymbol('ETHUSDT', { sessionId: session.id })).map((order) => order.id)).toEqual([
+      a.id,
+    ]);
     expect((await repos.orders.bySymbol('ETHUSDT', { limit: 1 })).map((order) => order.id)).toEqual([b.id]);
     expect(await repos.orders.bySymbol('DOGEUSDT')).toEqual([]);
   });

@@ -94,23 +94,23 @@ describe('positions', () => {
     { side: 'LONG', exit: '95', fees: '0.1', realized: '-10.10000000' },
     { side: 'SHORT', exit: '90', fees: '1.5', realized: '18.50000000' },
     { side: 'SHORT', exit: '105', fees: '1.5', realized: '-11.50000000' },
-  ] as const)('close $side at $exit with fees $fees realizes $realized', async ({ side, exit, fees, realized }, {
-    db,
-    repos,
-  }) => {
-    const { id } = await seedPosition(db.pool, { side, entryPrice: '100', quantity: '2', unrealizedPnl: '3' });
-    const exitTime = new Date(Date.now() + 1_000);
-    const closed = await repos.positions.close(id, exit, 'signal', fees, exitTime);
-    expect(closed).toMatchObject({
-      exitPrice: `${exit}.00000000`,
-      exitReason: 'signal',
-      exitTime,
-      realizedPnl: realized,
-      unrealizedPnl: '0.00000000',
-      fees: `${fees}0000000`,
-      quantity: '2.00000000',
-    });
-  });
+  ] as const)(
+    'close $side at $exit with fees $fees realizes $realized',
+    async ({ side, exit, fees, realized }, { db, repos }) => {
+      const { id } = await seedPosition(db.pool, { side, entryPrice: '100', quantity: '2', unrealizedPnl: '3' });
+      const exitTime = new Date(Date.now() + 1_000);
+      const closed = await repos.positions.close(id, exit, 'signal', fees, exitTime);
+      expect(closed).toMatchObject({
+        exitPrice: `${exit}.00000000`,
+        exitReason: 'signal',
+        exitTime,
+        realizedPnl: realized,
+        unrealizedPnl: '0.00000000',
+        fees: `${fees}0000000`,
+        quantity: '2.00000000',
+      });
+    },
+  );
 
   test('money stays exact: 0.1 + 0.2 is 0.3, not 0.30000000000000004', async ({ db, repos }) => {
     const { id } = await seedPosition(db.pool, { side: 'LONG', entryPrice: '0.1', quantity: '3' });
@@ -122,7 +122,10 @@ describe('positions', () => {
     expect(rows[0]?.sum).toBe('0.3');
   });
 
-  test('close twice is an InvalidTransitionError; unknown is NotFound; negative fees refused', async ({ db, repos }) => {
+  test('close twice is an InvalidTransitionError; unknown is NotFound; negative fees refused', async ({
+    db,
+    repos,
+  }) => {
     const { id } = await seedPosition(db.pool);
     await repos.positions.close(id, '120', 'take profit');
     const error = await repos.positions.close(id, '130', 'again').catch((e: unknown) => e);

@@ -57,7 +57,11 @@ describe('sessions', () => {
   test('get of an unknown id is a NotFoundError naming the entity and id', async ({ repos }) => {
     const error = await repos.sessions.get(MISSING).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ entity: 'trading_session', id: MISSING, message: `trading_session ${MISSING} not found` });
+    expect(error).toMatchObject({
+      entity: 'trading_session',
+      id: MISSING,
+      message: `trading_session ${MISSING} not found`,
+    });
   });
 
   test('updateStats overwrites the given statistics and keeps the others', async ({ db, repos }) => {

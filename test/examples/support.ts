@@ -89,15 +89,23 @@ export async function seedSession(pool: pg.Pool, overrides: Overrides<TradingSes
 /** An order (NEW, MARKET BUY 1 BTCUSDT by default), in a new session unless `sessionId` is given. */
 export async function seedOrder(pool: pg.Pool, overrides: Overrides<Order> = {}): Promise<Seeded> {
   const sessionId = overrides.sessionId ?? (await seedSession(pool)).id;
-  return insert(pool, 'orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1', ...overrides, sessionId });
+  return insert(pool, 'orders', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'MARKET',
+    quantity: '1',
+    ...overrides,
+    sessionId,
+  });
 }
 
 /** A fill of an order (a new one unless `orderId` is given) in the order's session. */
 export async function seedTrade(pool: pg.Pool, overrides: Overrides<Trade> = {}): Promise<Seeded> {
   const orderId = overrides.orderId ?? (await seedOrder(pool, { sessionId: overrides.sessionId ?? null })).id;
-  const { rows } = await pool.query<{ sessionId: string }>('SELECT session_id AS "sessionId" FROM orders WHERE id = $1', [
-    orderId,
-  ]);
+  const { rows } = await pool.query<{ sessionId: string }>(
+    'SELECT session_id AS "sessionId" FROM orders WHERE id = $1',
+    [orderId],
+  );
   return insert(pool, 'trades', {
     symbol: 'BTCUSDT',
     side: 'BUY',

@@ -10,7 +10,12 @@ describe('trades', () => {
     repos,
   }) => {
     const session = await seedSession(db.pool);
-    const order = await seedOrder(db.pool, { sessionId: session.id, symbol: 'ETHUSDT', side: 'SELL', exchange: 'KRAKEN' });
+    const order = await seedOrder(db.pool, {
+      sessionId: session.id,
+      symbol: 'ETHUSDT',
+      side: 'SELL',
+      exchange: 'KRAKEN',
+    });
     const trade = await repos.trades.insert({ orderId: order.id, price: '0.1', quantity: '0.3' });
     expect(trade).toMatchObject({
       orderId: order.id,
