@@ -1,2 +1,3 @@
 export * from './container/index.js';
 export { TimescaleTestkitError } from './errors.js';
+export * from './migrate/index.js';

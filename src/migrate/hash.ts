@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { loadPlan } from './load.js';
+import type { MigrationFormat, MigrationPlan } from './types.js';
+
+/** sha256 (hex) of the plan's format and its ordered migrations' names and contents. */
+export function hashPlan(plan: MigrationPlan): string {
+  const hash = createHash('sha256');
+  hash.update(`timescale-testkit migrations v1\n${plan.format}\n`);
+  for (const m of plan.migrations) {
+    hash.update(`${m.repeatable ? 'R' : 'V'}\t${m.version}\t${m.file}\t${m.checksum}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * A stable hash of a migrations folder: its format and the ordered files it applies, by name
+ * and content. File timestamps and files the format ignores (`.down.sql`, READMEs, ...) do not
+ * change it.
+ */
+export async function hashMigrations(
+  dir: string,
+  options: { format?: MigrationFormat | 'auto' } = {},
+): Promise<string> {
+  return hashPlan(await loadPlan(dir, options.format ?? 'auto'));
+}

@@ -1,0 +1,19 @@
+export {
+  MigrationChecksumError,
+  MigrationError,
+  type MigrationErrorDetails,
+  MigrationFormatError,
+  MigrationLicenseError,
+  MigrationLockError,
+  MigrationOrderError,
+} from './errors.js';
+export { hashMigrations } from './hash.js';
+export { migrate } from './runner.js';
+export type { MigrationTarget } from './session.js';
+export {
+  type AppliedMigration,
+  DEFAULT_MIGRATIONS_TABLE,
+  type MigrateOptions,
+  type MigrationFormat,
+  type MigrationReport,
+} from './types.js';

@@ -1,0 +1,82 @@
+import { debugLog, timed } from '../debug.js';
+import { MigrationChecksumError, MigrationOrderError } from './errors.js';
+import { applyMigration } from './execute.js';
+import { hashPlan } from './hash.js';
+import { Ledger, type LedgerRow } from './ledger.js';
+import { loadPlan } from './load.js';
+import { acquireLock } from './lock.js';
+import { type MigrationTarget, openSession } from './session.js';
+import {
+  type AppliedMigration,
+  DEFAULT_MIGRATIONS_TABLE,
+  type LoadedMigration,
+  type MigrateOptions,
+  type MigrationPlan,
+  type MigrationReport,
+} from './types.js';
+import { stopBackgroundWorkers } from './workers.js';
+
+const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
+
+/** Splits the plan into what to apply and what the ledger already has; throws on edits and gaps. */
+export function pendingMigrations(
+  plan: MigrationPlan,
+  recorded: ReadonlyMap<string, LedgerRow>,
+  allowOutOfOrder: boolean,
+): { pending: LoadedMigration[]; skipped: string[] } {
+  const pending: LoadedMigration[] = [];
+  const skipped: string[] = [];
+  const versioned = plan.migrations.filter((m) => !m.repeatable);
+  const lastApplied = versioned.findLastIndex((m) => recorded.has(m.version));
+  versioned.forEach((m, index) => {
+    const row = recorded.get(m.version);
+    if (row) {
+      if (row.checksum !== m.checksum) throw new MigrationChecksumError(m.path, m.version, row.checksum, m.checksum);
+      skipped.push(m.version);
+    } else if (index < lastApplied && !allowOutOfOrder) {
+      throw new MigrationOrderError(m.path, m.version, (versioned[lastApplied] as LoadedMigration).version);
+    } else {
+      pending.push(m);
+    }
+  });
+  for (const m of plan.migrations.filter((candidate) => candidate.repeatable)) {
+    if (recorded.get(m.version)?.checksum === m.checksum) skipped.push(m.version);
+    else pending.push(m);
+  }
+  return { pending, skipped };
+}
+
+/**
+ * Applies the folder's pending migrations to `target`, once, under a per-database advisory lock:
+ * concurrent runners wait and then find nothing left to do.
+ */
+export async function migrate(target: MigrationTarget, options: MigrateOptions): Promise<MigrationReport> {
+  const started = performance.now();
+  const plan = await loadPlan(options.dir, options.format ?? 'auto');
+  const hash = hashPlan(plan);
+  const ledger = new Ledger(options.schema ?? 'public', options.table ?? DEFAULT_MIGRATIONS_TABLE);
+  const session = await openSession(target);
+  try {
+    const { client } = session;
+    const release = await timed('migrate lock', () =>
+      acquireLock(client, `${ledger.schema}.${ledger.table}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
+    );
+    try {
+      await ledger.ensure(client);
+      const { pending, skipped } = pendingMigrations(plan, await ledger.read(client), options.allowOutOfOrder ?? false);
+      const applied: AppliedMigration[] = [];
+      if (pending.length > 0) await stopBackgroundWorkers(client);
+      for (const migration of pending) {
+        applied.push(await timed(`migrate ${migration.file}`, () => applyMigration(client, migration, ledger)));
+        await stopBackgroundWorkers(client);
+      }
+      const totalMs = Math.round((performance.now() - started) * 10) / 10;
+      debugLog(`migrate ${plan.dir}: ${applied.length} applied, ${skipped.length} skipped (${plan.format})`);
+      return { format: plan.format, hash, applied, skipped, totalMs };
+    } finally {
+      await release();
+    }
+  } finally {
+    await session.close();
+  }
+}
