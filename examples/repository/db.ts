@@ -37,21 +37,27 @@ export function one<R>(rows: readonly R[], entity: string, id: string): R {
 /**
  * Runs `work` inside BEGIN/COMMIT on one client of the pool, ROLLBACK on any error.
  * (Under the kit's per-test transaction mode these statements become savepoints.)
+ * A client whose connection failed is destroyed instead of going back to the pool.
  */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no error listener of the pool's: without ours a dropped connection
+  // would be an uncaught 'error' event. It stays on a broken client, which is discarded anyway.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
+    await client.query('ROLLBACK').catch(onError);
     throw error;
   } finally {
+    if (broken === undefined) client.off('error', onError);
     client.release(broken);
   }
 }

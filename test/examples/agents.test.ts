@@ -100,8 +100,8 @@ describe('agent signals', () => {
       reasoning: 'RSI crossed 30',
       metadata: { rsi: 29.5 },
     });
+    expect(signal.id).toMatch(/^[1-9]\d*$/);
     expect(signal).toMatchObject({
-      id: '1',
       agentName: 'momentum',
       symbol: 'BTCUSDT',
       signal: 'BUY',
@@ -117,7 +117,12 @@ describe('agent signals', () => {
       confidence: '0',
       createdAt: at,
     });
-    expect(second).toMatchObject({ id: '2', reasoning: null, createdAt: at, confidence: '0.0000' });
+    expect(second).toMatchObject({
+      id: String(Number(signal.id) + 1),
+      reasoning: null,
+      createdAt: at,
+      confidence: '0.0000',
+    });
   });
 
   test('recordSignal refuses a confidence above 1', async ({ repos }) => {

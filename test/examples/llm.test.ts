@@ -25,8 +25,8 @@ describe('llm decisions', () => {
       embedding: vector,
       outcome: 'PENDING',
     });
+    expect(decision.id).toMatch(/^[1-9]\d*$/);
     expect(decision).toMatchObject({
-      id: '1',
       agentName: 'strategist',
       sessionId: session.id,
       symbol: 'BTCUSDT',

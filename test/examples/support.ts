@@ -35,8 +35,8 @@ const TABLES = [
   'performance_metrics',
 ];
 
-/** Clients the file's pool may open; the concurrency test relies on more than one. */
-export const POOL_MAX = 10;
+/** Clients the file's pool may open; the concurrency test wants more than one. */
+const POOL_MAX = 10;
 
 export const test = base
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
