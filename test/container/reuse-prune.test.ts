@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listContainers, pruneContainers, startTimescale } from '../../src/index.js';
+import { ensureBuilt, root, run } from '../support/build.js';
 
 describe('reuse', () => {
   it('finds the same container again, across starts, and keeps it running on stop()', async () => {
@@ -43,5 +45,27 @@ describe('pruneContainers', () => {
       await keeper.stop();
       await leftover.stop().catch(() => undefined);
     }
+  });
+});
+
+describe('reuse across processes', () => {
+  it('two processes starting at once get one container (a file lock, not an in-memory one)', async () => {
+    await ensureBuilt();
+    const script = `import('${join(root, 'dist', 'index.js')}').then(async ({ startTimescale }) => {
+      const db = await startTimescale({ reuse: true, extensions: [], settings: { application_name: 'cross-process' } });
+      console.log(db.id);
+      await db.stop();
+    })`;
+    const [a, b] = await Promise.all([
+      run(process.execPath, ['--input-type=module', '-e', script]),
+      run(process.execPath, ['--input-type=module', '-e', script]),
+    ]);
+    expect(a.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.stdout.trim()).toBe(a.stdout.trim());
+    const mine = (await listContainers()).filter((c) => c.id === a.stdout.trim());
+    expect(mine).toHaveLength(1);
+    const same = await startTimescale({ reuse: true, extensions: [], settings: { application_name: 'cross-process' } });
+    expect(same.id).toBe(a.stdout.trim());
+    await same.stop({ remove: true });
   });
 });

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type StartedTimescale, startTimescale } from '../../src/index.js';
+import setupTestkit from '../../src/vitest/global-setup.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,14 +7,13 @@ declare module 'vitest' {
   }
 }
 
-let instance: StartedTimescale | undefined;
-
-/** One server for the kit's own suite; a missing engine fails the run with the reason. */
-export async function setup(project: TestProject): Promise<void> {
-  instance = await startTimescale();
-  project.provide('serverUrl', instance.connectionString);
-}
-
-export async function teardown(): Promise<void> {
-  await instance?.stop();
+/**
+ * The kit's own suite runs on the kit: its vitest global setup (configured in
+ * vitest.config.ts through `provide.timescaleTestkitOptions`) starts the server and builds
+ * the template; tests that need the bare server get its URL as `serverUrl`.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const teardown = await setupTestkit(project);
+  project.provide('serverUrl', project.getProvidedContext().timescaleTestkit.serverUrl);
+  return teardown;
 }

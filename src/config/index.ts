@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PoolSize, TimescaleOptions } from '../container/index.js';
+import { TimescaleTestkitError } from '../errors.js';
+import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
+import type { MigrationFormat } from '../migrate/index.js';
+
+/** Options of the vitest and jest integrations (file `timescale-testkit.config.*` or inline). */
+export interface TestkitConfig {
+  /** Migrations folder, relative to the project root (default `./migrations`). */
+  migrations?: string;
+  /** Migrations format (default `auto`). */
+  format?: MigrationFormat | 'auto';
+  /** Use this server instead of starting a container (env `TIMESCALE_TESTKIT_URL`). */
+  url?: string;
+  /** Container image (env `TIMESCALE_TESTKIT_IMAGE`). */
+  image?: string;
+  /** Keep the container across runs (env `TIMESCALE_TESTKIT_REUSE=1`). */
+  reuse?: boolean;
+  /** Per-test isolation (env `TIMESCALE_TESTKIT_ISOLATION`, default `transaction`). */
+  isolation?: IsolationMode;
+  /** Clones made ahead per worker (default 1). */
+  prepared?: number;
+  /** Pool sizes of the test databases' pools. */
+  pool?: PoolSize;
+  /** Keep the database of a failed test and print its URL (env `TIMESCALE_TESTKIT_KEEP_FAILED=1`). */
+  keepFailed?: boolean;
+  /** Factories seed (env `TIMESCALE_TESTKIT_SEED`; default: fixed per test). */
+  seed?: number;
+  /** Further container options. */
+  container?: TimescaleOptions;
+}
+
+export interface ResolvedTestkitConfig {
+  migrations: string;
+  format: MigrationFormat | 'auto';
+  url: string | undefined;
+  isolation: IsolationMode;
+  prepared: number;
+  pool: PoolSize;
+  keepFailed: boolean;
+  seed: number | undefined;
+  container: TimescaleOptions;
+}
+
+export class ConfigError extends TimescaleTestkitError {
+  constructor(message: string) {
+    super('CONFIG', message);
+  }
+}
+
+export const CONFIG_FILES = [
+  'timescale-testkit.config.ts',
+  'timescale-testkit.config.mts',
+  'timescale-testkit.config.mjs',
+  'timescale-testkit.config.js',
+  'timescale-testkit.config.cjs',
+  'timescale-testkit.config.json',
+] as const;
+
+async function readConfigFile(root: string): Promise<{ file: string; config: TestkitConfig } | undefined> {
+  for (const name of CONFIG_FILES) {
+    const file = join(root, name);
+    if (!existsSync(file)) continue;
+    if (name.endsWith('.json')) return { file, config: JSON.parse(await readFile(file, 'utf8')) as TestkitConfig };
+    const loaded = (await import(pathToFileURL(file).href)) as { default?: TestkitConfig };
+    return { file, config: loaded.default ?? (loaded as TestkitConfig) };
+  }
+  return undefined;
+}
+
+function envFlag(name: string): boolean | undefined {
+  const value = process.env[name];
+  return value === undefined ? undefined : /^(1|true|yes|on)$/i.test(value);
+}
+
+/** Merges, lowest first: defaults, the config file, inline options, environment variables. */
+export async function loadConfig(root: string, inline: TestkitConfig = {}): Promise<ResolvedTestkitConfig> {
+  const fromFile = await readConfigFile(root);
+  const merged: TestkitConfig = { ...fromFile?.config, ...inline };
+  const env = process.env;
+  const isolation = (env.TIMESCALE_TESTKIT_ISOLATION ?? merged.isolation ?? 'transaction') as IsolationMode;
+  if (!ISOLATION_MODES.includes(isolation)) {
+    throw new ConfigError(`isolation must be one of ${ISOLATION_MODES.join(', ')}; got "${isolation}"`);
+  }
+  const migrations = env.TIMESCALE_TESTKIT_MIGRATIONS ?? merged.migrations ?? './migrations';
+  const dir = isAbsolute(migrations) ? migrations : resolve(root, migrations);
+  if (!existsSync(dir)) {
+    throw new ConfigError(
+      `migrations folder ${dir} does not exist (set \`migrations\` in ${fromFile?.file ?? 'timescale-testkit.config.ts'} or TIMESCALE_TESTKIT_MIGRATIONS)`,
+    );
+  }
+  const seed = env.TIMESCALE_TESTKIT_SEED !== undefined ? Number(env.TIMESCALE_TESTKIT_SEED) : merged.seed;
+  const reuse = envFlag('TIMESCALE_TESTKIT_REUSE') ?? merged.reuse;
+  return {
+    migrations: dir,
+    format: merged.format ?? 'auto',
+    url: env.TIMESCALE_TESTKIT_URL ?? merged.url,
+    isolation,
+    prepared: merged.prepared ?? 1,
+    pool: merged.pool ?? {},
+    keepFailed: envFlag('TIMESCALE_TESTKIT_KEEP_FAILED') ?? merged.keepFailed ?? false,
+    seed,
+    container: {
+      ...merged.container,
+      ...(merged.image && !env.TIMESCALE_TESTKIT_IMAGE ? { image: merged.image } : {}),
+      ...(reuse !== undefined ? { reuse } : {}),
+    },
+  };
+}
+
+/** Identity helper that type-checks a config file: `export default defineConfig({ ... })`. */
+export function defineConfig(config: TestkitConfig): TestkitConfig {
+  return config;
+}

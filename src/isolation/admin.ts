@@ -1,0 +1,74 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { CloneError } from './errors.js';
+import { type DatabaseMarker, markerComment } from './marker.js';
+
+const OBJECT_IN_USE = '55006';
+const CLONE_ATTEMPTS = 8;
+
+/** Ends every other session connected to `database` (stray clients, TimescaleDB's scheduler). */
+export async function terminateBackends(admin: pg.Pool, database: string): Promise<void> {
+  await admin.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
+}
+
+function isInUse(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === OBJECT_IN_USE;
+}
+
+/**
+ * `CREATE DATABASE name TEMPLATE template`, retried (bounded) when the template is briefly in
+ * use (SQLSTATE 55006, e.g. TimescaleDB's scheduler connecting), then marked as the kit's.
+ */
+export async function cloneDatabase(
+  admin: pg.Pool,
+  template: string,
+  name: string,
+  marker: DatabaseMarker,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
+      break;
+    } catch (error) {
+      if (!isInUse(error) || attempt >= CLONE_ATTEMPTS) {
+        throw new CloneError(
+          `Could not clone "${template}" into "${name}" (attempt ${attempt}): ${(error as Error).message}`,
+          error,
+        );
+      }
+      await terminateBackends(admin, template);
+      await sleep(10 * 2 ** attempt);
+    }
+  }
+  await admin.query(`COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`);
+}
+
+/** Drops a database (a template too), ending the sessions still connected to it. */
+export async function dropDatabase(admin: pg.Pool, name: string): Promise<void> {
+  const id = pg.escapeIdentifier(name);
+  const { rows } = await admin.query<{ t: boolean }>('SELECT datistemplate AS t FROM pg_database WHERE datname = $1', [
+    name,
+  ]);
+  if (rows.length === 0) return;
+  if (rows[0]?.t) await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE false ALLOW_CONNECTIONS true`);
+  await admin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
+}
+
+export interface KitDatabaseRow {
+  name: string;
+  comment: string | null;
+  isTemplate: boolean;
+}
+
+/** Databases on the server whose comment carries the kit's marker. */
+export async function listKitDatabases(admin: pg.Pool): Promise<KitDatabaseRow[]> {
+  const { rows } = await admin.query<KitDatabaseRow>(
+    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate"
+       FROM pg_database
+      WHERE shobj_description(oid, 'pg_database') LIKE 'timescale-testkit:%'`,
+  );
+  return rows;
+}

@@ -1,0 +1,97 @@
+import type pg from 'pg';
+import { UnsafeDatabaseError } from './errors.js';
+
+/** Every database the kit creates carries a comment that starts with this. */
+export const MARKER_PREFIX = 'timescale-testkit:';
+
+export interface DatabaseMarker {
+  kind: 'template' | 'clone';
+  runId: string;
+  createdAt: number;
+  hash: string;
+  /** Set on a clone kept after a failed test: teardown leaves it. */
+  kept?: boolean;
+}
+
+export function markerComment(marker: DatabaseMarker): string {
+  return `${MARKER_PREFIX}${JSON.stringify(marker)}`;
+}
+
+export function parseMarker(comment: string | null | undefined): DatabaseMarker | undefined {
+  if (!comment?.startsWith(MARKER_PREFIX)) return undefined;
+  try {
+    return JSON.parse(comment.slice(MARKER_PREFIX.length)) as DatabaseMarker;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+const trustedHosts = new Set<string>();
+
+/** Hosts of servers the kit started or was explicitly pointed at; they count as safe. */
+export function trustHost(host: string): void {
+  trustedHosts.add(host);
+}
+
+function trustedFromEnv(): string[] {
+  const hosts = process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS?.split(',') ?? [];
+  const url = process.env.TIMESCALE_TESTKIT_URL;
+  if (url) hosts.push(new URL(url).hostname);
+  return hosts.map((host) => host.trim()).filter(Boolean);
+}
+
+export function isSafeHost(host: string): boolean {
+  return (
+    LOOPBACK.has(host) ||
+    host.startsWith('/') ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    trustedHosts.has(host) ||
+    trustedFromEnv().includes(host)
+  );
+}
+
+function allowAny(unsafe: boolean | undefined): boolean {
+  return unsafe === true || /^(1|true|yes)$/i.test(process.env.TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE ?? '');
+}
+
+/**
+ * Throws {@link UnsafeDatabaseError} unless the connected database carries the kit's marker
+ * and lives on loopback or a trusted (kit container or explicitly configured) host.
+ */
+export async function assertDisposable(client: Connectable, action: string, unsafe?: boolean): Promise<void> {
+  if (allowAny(unsafe)) return;
+  const host = hostOf(client);
+  if (!isSafeHost(host)) {
+    throw new UnsafeDatabaseError(action, databaseOf(client), host, 'the host is neither loopback nor a kit container');
+  }
+  const { rows } = await client.query<{ name: string; comment: string | null }>(
+    "SELECT current_database() AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = current_database()",
+  );
+  const name = rows[0]?.name ?? '?';
+  if (!parseMarker(rows[0]?.comment)) throw new UnsafeDatabaseError(action, name, host, 'the kit did not create it');
+}
+
+type Connectable = pg.Pool | pg.Client | pg.PoolClient;
+
+function paramsOf(client: Connectable): { host: string; database: string } {
+  const options: { host?: unknown; database?: unknown; connectionString?: unknown } =
+    'options' in client && client.options ? client.options : (client as pg.Client);
+  if (typeof options.connectionString === 'string') {
+    const url = new URL(options.connectionString);
+    return { host: url.hostname, database: decodeURIComponent(url.pathname.slice(1)) };
+  }
+  return {
+    host: typeof options.host === 'string' ? options.host : (process.env.PGHOST ?? 'localhost'),
+    database: typeof options.database === 'string' ? options.database : (process.env.PGDATABASE ?? '?'),
+  };
+}
+
+/** The host a pool or client connects to, as configured (no connection made). */
+export function hostOf(client: Connectable): string {
+  return paramsOf(client).host;
+}
+
+function databaseOf(client: Connectable): string {
+  return paramsOf(client).database;
+}

@@ -1,0 +1,268 @@
+import { threadId } from 'node:worker_threads';
+import pg from 'pg';
+import { currentRunId, type PoolSize, type StartedTimescale } from '../container/index.js';
+import { debugLog, timed } from '../debug.js';
+import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
+import { cloneDatabase, dropDatabase, listKitDatabases, terminateBackends } from './admin.js';
+import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
+import { TestDatabase } from './test-database.js';
+
+export interface TemplateOptions {
+  /** The migrations folder, or the runner's full options. */
+  migrations: string | MigrateOptions;
+  /** Id carried by the names of the clones (default: the process's run id). */
+  runId?: string;
+  /** Clones kept ready ahead of `clone()` calls (default 1). */
+  prepared?: number;
+  /** Pool sizes of the clones' pools. */
+  pool?: PoolSize;
+  /** Clones of other runs older than this are dropped when the template is built (default 1 h). */
+  leftoverAgeMs?: number;
+}
+
+export interface AttachOptions {
+  runId?: string;
+  prepared?: number;
+  pool?: PoolSize;
+}
+
+const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
+const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+
+function urlWithDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+/** Name of the template for a migrations hash. */
+export function templateName(hash: string): string {
+  return `tk_tpl_${hash.slice(0, 24)}`;
+}
+
+/** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
+async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlWithDatabase(serverUrl, name) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ fn: string | null }>(
+      "SELECT coalesce(to_regproc('_timescaledb_functions.stop_background_workers'), to_regproc('_timescaledb_internal.stop_background_workers'))::text AS fn",
+    );
+    const fn = rows[0]?.fn;
+    if (fn) await client.query(`SELECT ${fn}()`);
+  } finally {
+    await client.end();
+  }
+  const id = pg.escapeIdentifier(name);
+  await admin.query(`ALTER DATABASE ${id} WITH ALLOW_CONNECTIONS false`);
+  await terminateBackends(admin, name);
+  await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE true`);
+}
+
+/**
+ * A migrated template database, keyed by the migrations' hash, and the clones made from it.
+ * Build with {@link createTemplate}; in another process, {@link Template.attach} by name.
+ */
+export class Template {
+  readonly name: string;
+  readonly serverUrl: string;
+  readonly runId: string;
+  /** The migration report when this process built the template; undefined when it already existed. */
+  readonly report: MigrationReport | undefined;
+  readonly #admin: pg.Pool;
+  readonly #prepared: number;
+  readonly #poolSize: PoolSize | undefined;
+  readonly #ready: Promise<string>[] = [];
+  readonly #mine = new Set<string>();
+  readonly #kept = new Set<string>();
+  readonly #drops = new Set<Promise<void>>();
+  #counter = 0;
+  #closed = false;
+
+  private constructor(serverUrl: string, name: string, options: AttachOptions, report?: MigrationReport) {
+    this.serverUrl = serverUrl;
+    this.name = name;
+    this.runId = options.runId ?? currentRunId();
+    this.report = report;
+    this.#prepared = options.prepared ?? 1;
+    this.#poolSize = options.pool;
+    this.#admin = new pg.Pool({ connectionString: serverUrl, max: 3 });
+    this.#admin.on('error', (error) => debugLog(`admin connection lost: ${error.message}`));
+  }
+
+  /** Use a template another process built (e.g. vitest's global setup), without building. */
+  static attach(serverUrl: string, name: string, options: AttachOptions = {}): Template {
+    return new Template(serverUrl, name, options);
+  }
+
+  /** @internal */
+  static async build(serverUrl: string, options: TemplateOptions): Promise<Template> {
+    const migrateOptions: MigrateOptions =
+      typeof options.migrations === 'string' ? { dir: options.migrations } : options.migrations;
+    const hash = await hashMigrations(migrateOptions.dir, { format: migrateOptions.format ?? 'auto' });
+    const name = templateName(hash);
+    const admin = new pg.Pool({ connectionString: serverUrl, max: 2 });
+    const lock = await admin.connect();
+    let report: MigrationReport | undefined;
+    try {
+      await lock.query(LOCK_SQL, [name]);
+      const { rows } = await admin.query<{ comment: string | null; isTemplate: boolean }>(
+        `SELECT shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate" FROM pg_database WHERE datname = $1`,
+        [name],
+      );
+      const existing = rows[0];
+      const marker = parseMarker(existing?.comment);
+      if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
+        debugLog(`template ${name} reused`);
+      } else {
+        if (existing) await dropDatabase(admin, name);
+        report = await timed(`template ${name} built`, async () => {
+          await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+          const result = await migrate(urlWithDatabase(serverUrl, name), migrateOptions);
+          await seal(admin, serverUrl, name);
+          const mark: DatabaseMarker = {
+            kind: 'template',
+            runId: options.runId ?? currentRunId(),
+            createdAt: Date.now(),
+            hash,
+          };
+          await admin.query(
+            `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(mark))}`,
+          );
+          return result;
+        });
+      }
+    } catch (error) {
+      if (report === undefined) await dropDatabase(admin, name).catch(() => undefined);
+      throw error;
+    } finally {
+      await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
+      lock.release();
+      await admin.end();
+    }
+    const template = new Template(serverUrl, name, options, report);
+    await template.dropLeftovers(options.leftoverAgeMs ?? 3_600_000);
+    return template;
+  }
+
+  #nextName(): string {
+    this.#counter++;
+    // pid and thread id: vitest's 'threads' pool runs several workers in one process
+    return `tk_${this.runId}_${process.pid}_${threadId}_${this.#counter}`.toLowerCase().slice(0, 63);
+  }
+
+  #make(): Promise<string> {
+    const name = this.#nextName();
+    this.#mine.add(name);
+    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.name };
+    return cloneDatabase(this.#admin, this.name, name, marker).then(() => name);
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#ready.length < this.#prepared) {
+      const making = this.#make();
+      making.catch(() => undefined);
+      this.#ready.push(making);
+    }
+  }
+
+  /** A fresh database with the migrated schema; one made ahead of time when available. */
+  async clone(): Promise<TestDatabase> {
+    const started = performance.now();
+    const name = await (this.#ready.shift() ?? this.#make());
+    this.#refill();
+    debugLog(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
+    return new TestDatabase({
+      name,
+      connectionString: urlWithDatabase(this.serverUrl, name),
+      template: this.name,
+      ...(this.#poolSize ? { pool: this.#poolSize } : {}),
+      release: (released, keep) => this.#release(released, keep),
+    });
+  }
+
+  async #release(name: string, keep: boolean): Promise<void> {
+    if (keep) {
+      this.#kept.add(name);
+      const marker: DatabaseMarker = {
+        kind: 'clone',
+        runId: this.runId,
+        createdAt: Date.now(),
+        hash: this.name,
+        kept: true,
+      };
+      await this.#admin.query(
+        `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`,
+      );
+      return;
+    }
+    const dropping = dropDatabase(this.#admin, name)
+      .then(() => {
+        this.#mine.delete(name);
+      })
+      .catch((error: unknown) => debugLog(`drop ${name} failed: ${String(error)}`))
+      .finally(() => this.#drops.delete(dropping));
+    this.#drops.add(dropping);
+  }
+
+  /** Drops the kit's clones of other runs that are older than `olderThanMs`. */
+  async dropLeftovers(olderThanMs: number): Promise<string[]> {
+    const dropped: string[] = [];
+    for (const db of await listKitDatabases(this.#admin)) {
+      const marker = parseMarker(db.comment);
+      if (marker?.kind !== 'clone' || marker.runId === this.runId) continue;
+      if (Date.now() - marker.createdAt < olderThanMs) continue;
+      await dropDatabase(this.#admin, db.name);
+      dropped.push(db.name);
+    }
+    if (dropped.length > 0) debugLog(`dropped ${dropped.length} leftover clone(s)`);
+    return dropped;
+  }
+
+  /**
+   * Drops every clone of this run on the server (made by any process), except kept ones; by
+   * marker, and by name for a clone caught between its creation and its marker.
+   */
+  async dropRun(): Promise<string[]> {
+    const prefix = `tk_${this.runId}_`.toLowerCase();
+    const { rows } = await this.#admin.query<{ name: string; comment: string | null }>(
+      "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE NOT datistemplate",
+    );
+    const dropped: string[] = [];
+    for (const db of rows) {
+      const marker = parseMarker(db.comment);
+      const ours = marker ? marker.kind === 'clone' && marker.runId === this.runId : db.name.startsWith(prefix);
+      if (!ours || marker?.kept) continue;
+      await dropDatabase(this.#admin, db.name);
+      dropped.push(db.name);
+    }
+    return dropped;
+  }
+
+  /** Names of the databases kept (e.g. of failed tests). */
+  get kept(): readonly string[] {
+    return [...this.#kept];
+  }
+
+  /** Drops the clones this process made (kept ones excepted) and closes the admin pool. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled(this.#ready.splice(0));
+    await Promise.allSettled([...this.#drops]);
+    for (const name of this.#mine)
+      if (!this.#kept.has(name)) await dropDatabase(this.#admin, name).catch(() => undefined);
+    await this.#admin.end();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Builds (or finds) the template for a migrations folder on a server or started container. */
+export async function createTemplate(server: StartedTimescale | string, options: TemplateOptions): Promise<Template> {
+  const serverUrl = typeof server === 'string' ? server : server.connectionString;
+  if (typeof server !== 'string') trustHost(server.host);
+  return Template.build(serverUrl, options);
+}

@@ -1,0 +1,121 @@
+import pg from 'pg';
+import { assertDisposable } from './marker.js';
+
+/** Ledgers of the kit and of common migration tools: never truncated by default. */
+export const LEDGER_TABLES: readonly string[] = [
+  'timescale_testkit_migrations',
+  'schema_migrations',
+  'goose_db_version',
+  'flyway_schema_history',
+  '_prisma_migrations',
+  '__drizzle_migrations',
+];
+
+export interface TruncateOptions {
+  /** Tables to keep, as `name` or `schema.name`. */
+  except?: readonly string[];
+  /** RESTART IDENTITY (default true). */
+  restartIdentity?: boolean;
+  /** Only tables that hold rows (and the tables referencing them); one query finds them. */
+  onlyDirty?: boolean;
+  /** Skip the safeguard (a database the kit did not create, a remote host). */
+  unsafe?: boolean;
+}
+
+export interface TruncateResult {
+  /** Qualified names of the tables truncated, in catalog order. */
+  truncated: string[];
+}
+
+interface TableInfo {
+  schema: string;
+  name: string;
+  qualified: string;
+  /** Indexes (into the table list) of tables with a foreign key to this one. */
+  referencedBy: number[];
+}
+
+type Target = pg.Pool | pg.Client | pg.PoolClient;
+const catalogCache = new WeakMap<object, Promise<TableInfo[]>>();
+
+/** User tables, hypertables included; TimescaleDB's internal schemas and extension tables left out. */
+async function readTables(client: Target): Promise<TableInfo[]> {
+  const { rows } = await client.query<{ schema: string; name: string; refs: string[] }>(`
+    SELECT n.nspname AS schema, c.relname AS name,
+           coalesce(array_agg(DISTINCT rn.nspname || '.' || rc.relname) FILTER (WHERE rc.oid IS NOT NULL), '{}') AS refs
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_constraint fk ON fk.confrelid = c.oid AND fk.contype = 'f'
+      LEFT JOIN pg_class rc ON rc.oid = fk.conrelid
+      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+     WHERE c.relkind IN ('r', 'p')
+       AND NOT c.relispartition
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'timescaledb_information', 'timescaledb_experimental')
+       AND n.nspname NOT LIKE '\\_timescaledb%'
+       AND n.nspname NOT LIKE 'pg\\_toast%'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+     GROUP BY n.nspname, c.relname
+     ORDER BY n.nspname, c.relname`);
+  const qualified = rows.map((row) => `${row.schema}.${row.name}`);
+  return rows.map((row, index) => ({
+    schema: row.schema,
+    name: row.name,
+    qualified: qualified[index] ?? '',
+    referencedBy: row.refs.map((ref) => qualified.indexOf(ref)).filter((i) => i >= 0),
+  }));
+}
+
+function quoted(table: TableInfo): string {
+  return `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.name)}`;
+}
+
+/** Forget the cached table list of a pool or client (after DDL in a test). */
+export function forgetTables(target: Target): void {
+  catalogCache.delete(target);
+}
+
+/**
+ * Empties every user table (hypertables included, migration ledgers excluded) in one
+ * TRUNCATE. With `onlyDirty`, one query first finds the tables holding rows.
+ */
+export async function truncateAll(target: Target, options: TruncateOptions = {}): Promise<TruncateResult> {
+  await assertDisposable(target, 'truncate', options.unsafe);
+  let cached = catalogCache.get(target);
+  if (!cached) {
+    cached = readTables(target);
+    catalogCache.set(target, cached);
+    cached.catch(() => catalogCache.delete(target));
+  }
+  const tables = await cached;
+  const skip = new Set([...LEDGER_TABLES, ...(options.except ?? [])]);
+  const candidates = tables
+    .map((_, i) => i)
+    .filter((i) => {
+      const table = tables[i] as TableInfo;
+      return !skip.has(table.name) && !skip.has(table.qualified);
+    });
+
+  let chosen = candidates;
+  if (options.onlyDirty && candidates.length > 0) {
+    const probe = candidates
+      .map((i) => `SELECT ${i} AS i WHERE EXISTS (SELECT 1 FROM ${quoted(tables[i] as TableInfo)})`)
+      .join(' UNION ALL ');
+    const { rows } = await target.query<{ i: number }>(probe);
+    const dirty = new Set(rows.map((row) => row.i));
+    // a table referencing a dirty one must go too, or TRUNCATE refuses
+    const pending = [...dirty];
+    for (let i = pending.pop(); i !== undefined; i = pending.pop()) {
+      for (const ref of (tables[i] as TableInfo).referencedBy) {
+        if (!dirty.has(ref)) {
+          dirty.add(ref);
+          pending.push(ref);
+        }
+      }
+    }
+    chosen = candidates.filter((i) => dirty.has(i));
+  }
+  if (chosen.length === 0) return { truncated: [] };
+  const list = chosen.map((i) => quoted(tables[i] as TableInfo)).join(', ');
+  await target.query(`TRUNCATE ${list}${options.restartIdentity === false ? '' : ' RESTART IDENTITY'}`);
+  return { truncated: chosen.map((i) => (tables[i] as TableInfo).qualified) };
+}

@@ -1,0 +1,131 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplate, MARKER_PREFIX, Template, templateName } from '../../src/index.js';
+import { serverUrl } from '../support/server.js';
+
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'migrations');
+
+async function databases(pattern: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname',
+      [pattern],
+    );
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('createTemplate', () => {
+  let dir: string;
+  let template: Template;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tk-template-'));
+    await cp(fixtures, dir, { recursive: true });
+    await writeFile(join(dir, '005_marker.sql'), `CREATE TABLE template_marker (id int); -- ${dir}\n`);
+    template = await createTemplate(serverUrl(), { migrations: dir, runId: 'tpltest', prepared: 2 });
+  });
+  afterAll(async () => {
+    await template.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds a sealed template named after the migrations hash', async () => {
+    expect(template.report?.applied.map((m) => m.name)).toHaveLength(5);
+    expect(template.name).toBe(templateName(template.report?.hash ?? ''));
+    const client = new pg.Client({ connectionString: serverUrl() });
+    await client.connect();
+    const { rows } = await client.query<{ datistemplate: boolean; datallowconn: boolean; comment: string }>(
+      "SELECT datistemplate, datallowconn, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+      [template.name],
+    );
+    await client.end();
+    expect(rows[0]).toMatchObject({ datistemplate: true, datallowconn: false });
+    expect(rows[0]?.comment.startsWith(MARKER_PREFIX)).toBe(true);
+  });
+
+  it('is found again, not rebuilt, while the hash is unchanged', async () => {
+    const again = await createTemplate(serverUrl(), { migrations: dir, runId: 'tpltest' });
+    expect(again.name).toBe(template.name);
+    expect(again.report).toBeUndefined();
+    await again.close();
+  });
+
+  it('hands out migrated clones, each its own database', async () => {
+    await using first = await template.clone();
+    await using second = await template.clone();
+    expect(first.name).not.toBe(second.name);
+    expect(first.name).toMatch(/^tk_tpltest_\d+_\d+_\d+$/);
+    await first.query('INSERT INTO template_marker VALUES (1)');
+    const inSecond = await second.query<{ n: number }>('SELECT count(*)::int AS n FROM template_marker');
+    expect(inSecond.rows[0]?.n).toBe(0);
+    const hyper = await first.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM timescaledb_information.hypertables',
+    );
+    expect(hyper.rows[0]?.n).toBe(2);
+    await first.exec(
+      "INSERT INTO agent_status (name, type, status) VALUES ('a', 'x', 'RUNNING'); INSERT INTO template_marker VALUES (2)",
+    );
+    expect((await first.query<{ n: number }>('SELECT count(*)::int AS n FROM template_marker')).rows[0]?.n).toBe(2);
+  });
+
+  it('drops released clones and everything of the run at the end', async () => {
+    const db = await template.clone();
+    await db.drop();
+    await db.drop();
+    expect(db.dropped).toBe(true);
+    const kept = await template.clone();
+    kept.keep();
+    await kept.drop();
+    expect(template.kept).toContain(kept.name);
+    const made = await template.clone();
+    await template.dropRun();
+    const left = await databases('tk\\_tpltest\\_%');
+    expect(left).toContain(kept.name);
+    expect(left).not.toContain(made.name);
+    await template.dropRun();
+    const other = Template.attach(serverUrl(), template.name, { runId: 'cleanup' });
+    await other.close();
+    const admin = new pg.Client({ connectionString: serverUrl() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE ${pg.escapeIdentifier(kept.name)} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('rebuilds under a new name when a migration changes', async () => {
+    await writeFile(join(dir, '005_marker.sql'), 'CREATE TABLE template_marker (id int, note text);\n');
+    const changed = await createTemplate(serverUrl(), { migrations: dir, runId: 'tpltest' });
+    try {
+      expect(changed.name).not.toBe(template.name);
+      expect(changed.report?.applied).toHaveLength(5);
+      await using db = await changed.clone();
+      const cols = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'template_marker'",
+      );
+      expect(cols.rows[0]?.n).toBe(2);
+    } finally {
+      await changed.close();
+    }
+  });
+
+  it('drops leftovers of crashed runs older than the bound at the next start', async () => {
+    const crashed = Template.attach(serverUrl(), template.name, { runId: 'crashedrun', prepared: 0 });
+    const leftover = await crashed.clone();
+    const admin = new pg.Client({ connectionString: serverUrl() });
+    await admin.connect();
+    const old = `${MARKER_PREFIX}${JSON.stringify({ kind: 'clone', runId: 'crashedrun', createdAt: Date.now() - 7_200_000, hash: template.name })}`;
+    await admin.query(`COMMENT ON DATABASE ${pg.escapeIdentifier(leftover.name)} IS ${pg.escapeLiteral(old)}`);
+    await admin.end();
+    expect(await databases('tk\\_crashedrun\\_%')).toEqual([leftover.name]);
+    const next = await createTemplate(serverUrl(), { migrations: dir, runId: 'nextrun' });
+    expect(await databases('tk\\_crashedrun\\_%')).toEqual([]);
+    await next.close();
+  });
+});

@@ -1,0 +1,143 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplate, type Template, type TestDatabase, TransactionModeError } from '../../src/index.js';
+import { serverUrl } from '../support/server.js';
+
+const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
+
+/** Repository-style code: takes a client, runs its own transaction. */
+async function createSessionWithOrder(pool: pg.Pool, fail = false): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(
+      "INSERT INTO trading_sessions (mode, symbol, initial_capital) VALUES ('PAPER', 'BTCUSDT', 100) RETURNING id",
+    );
+    await client.query(
+      "INSERT INTO orders (session_id, symbol, side, type, quantity) VALUES ($1, 'BTCUSDT', 'BUY', 'MARKET', $2)",
+      [rows[0]?.id, fail ? -1 : 1],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+describe('per-test transactions', () => {
+  let template: Template;
+  let db: TestDatabase;
+  const count = async (table: string) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
+
+  beforeAll(async () => {
+    template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'txn' });
+    db = await template.clone();
+  });
+  afterAll(async () => {
+    await db.drop();
+    await template.close();
+  });
+
+  it('lets application transactions commit inside the test and rolls everything back after', async () => {
+    const tx = await db.begin();
+    await createSessionWithOrder(tx.pool);
+    expect((await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]?.n).toBe(1);
+    await tx.rollback();
+    await tx.rollback();
+    expect(await count('orders')).toBe(0);
+    expect(await count('trading_sessions')).toBe(0);
+  });
+
+  it('turns an application ROLLBACK into a rollback to its savepoint only', async () => {
+    const tx = await db.begin();
+    await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('kept', 't', 'RUNNING')");
+    await expect(createSessionWithOrder(tx.pool, true)).rejects.toThrow(/check constraint/);
+    const { rows } = await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM trading_sessions');
+    expect(rows[0]?.n).toBe(0);
+    expect((await tx.pool.query('SELECT name FROM agent_status')).rows).toEqual([{ name: 'kept' }]);
+    await tx.rollback();
+    expect(await count('agent_status')).toBe(0);
+  });
+
+  it('undoes only the failing autocommit statement, like a real session', async () => {
+    const tx = await db.begin();
+    await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('a', 't', 'RUNNING')");
+    await expect(
+      tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('a', 't', 'RUNNING')"),
+    ).rejects.toThrow(/duplicate key/);
+    await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('b', 't', 'RUNNING')");
+    expect((await tx.pool.query('SELECT name FROM agent_status ORDER BY name')).rows).toEqual([
+      { name: 'a' },
+      { name: 'b' },
+    ]);
+    await tx.rollback();
+  });
+
+  it('handles COMMIT of a failed transaction, nesting, callbacks and end()', async () => {
+    const tx = await db.begin();
+    const client = await tx.pool.connect();
+    await client.query('BEGIN');
+    await client.query('START TRANSACTION');
+    await client.query("INSERT INTO agent_status (name, type, status) VALUES ('inner', 't', 'RUNNING')");
+    await client.query('ROLLBACK');
+    await expect(client.query('SELECT 1/0')).rejects.toThrow(/division by zero/);
+    const committed = await client.query('COMMIT');
+    expect(committed.rows).toEqual([]);
+    await client.query('COMMIT');
+    client.release();
+    client.release();
+    const viaCallback = await new Promise<number>((resolve, reject) => {
+      tx.pool.query('SELECT 41 + 1 AS n', [], (error: Error | null, result?: pg.QueryResult) =>
+        error ? reject(error) : resolve(result?.rows[0]?.n as number),
+      );
+    });
+    expect(viaCallback).toBe(42);
+    await new Promise<void>((resolve, reject) => {
+      tx.pool.connect((error, leased, done) => {
+        if (error || !leased) return reject(error);
+        leased.query('SELECT 1').then(() => {
+          done();
+          resolve();
+        }, reject);
+      });
+    });
+    await tx.pool.end();
+    expect((await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_status')).rows[0]?.n).toBe(0);
+    await tx.rollback();
+  });
+
+  it('queues serial connects and fails clearly, not by hanging, when two are needed at once', async () => {
+    const tx = await db.begin(300);
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        const client = await tx.pool.connect();
+        await client.query('INSERT INTO agent_status (name, type, status) VALUES ($1, $2, $3)', [
+          `w${i}`,
+          't',
+          'RUNNING',
+        ]);
+        client.release();
+      }),
+    );
+    expect((await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_status')).rows[0]?.n).toBe(5);
+    const held = await tx.pool.connect();
+    const error = await tx.pool.query('SELECT 1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionModeError);
+    expect((error as Error).message).toContain("isolation 'truncate'");
+    held.release();
+    expect((await tx.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+    await tx.rollback();
+    expect(await count('agent_status')).toBe(0);
+  });
+
+  it('keeps the data when the test transaction is committed', async () => {
+    const tx = await db.begin();
+    await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('committed', 't', 'RUNNING')");
+    await tx.commit();
+    expect(await count('agent_status')).toBe(1);
+    await db.truncate();
+  });
+});

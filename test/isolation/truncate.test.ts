@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplate, type Template, type TestDatabase, truncateAll } from '../../src/index.js';
+import { serverUrl } from '../support/server.js';
+
+const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
+
+describe('truncateAll', () => {
+  let template: Template;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'trunc' });
+    db = await template.clone();
+  });
+  afterAll(async () => {
+    await db.drop();
+    await template.close();
+  });
+
+  async function count(table: string): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    return rows[0]?.n ?? -1;
+  }
+
+  async function seed(): Promise<void> {
+    await db.exec(`
+      INSERT INTO trading_sessions (id, mode, symbol, initial_capital) VALUES ('00000000-0000-0000-0000-000000000001', 'PAPER', 'BTCUSDT', 1000);
+      INSERT INTO orders (session_id, symbol, side, type, quantity) VALUES ('00000000-0000-0000-0000-000000000001', 'BTCUSDT', 'BUY', 'MARKET', 1);
+      INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'BTCUSDT', 'BUY', 0.5);
+      INSERT INTO candlesticks (time, symbol, interval, open, high, low, close, volume)
+        SELECT t, 'BTCUSDT', '1h', 10, 12, 9, 11, 5 FROM generate_series('2026-01-01'::timestamptz, '2026-02-01', '1 hour') t;
+    `);
+  }
+
+  it('empties every user table, hypertables included, in one statement, and keeps the ledger', async () => {
+    await seed();
+    const ledger = await count('timescale_testkit_migrations');
+    expect(ledger).toBe(4);
+    const result = await db.truncate();
+    expect(result.truncated).toContain('public.candlesticks');
+    expect(result.truncated).toContain('public.orders');
+    expect(result.truncated).not.toContain('public.timescale_testkit_migrations');
+    expect(result.truncated.some((t) => t.startsWith('_timescaledb'))).toBe(false);
+    for (const table of ['trading_sessions', 'orders', 'agent_signals', 'candlesticks'])
+      expect(await count(table)).toBe(0);
+    expect(await count('timescale_testkit_migrations')).toBe(ledger);
+  });
+
+  it('restarts identities by default and keeps them when asked', async () => {
+    await seed();
+    await db.truncate();
+    await seed();
+    const first = await db.query<{ id: string }>('SELECT id FROM agent_signals');
+    expect(first.rows[0]?.id).toBe('1');
+    await db.truncate({ restartIdentity: false });
+    await seed();
+    const second = await db.query<{ id: string }>('SELECT id FROM agent_signals');
+    expect(second.rows[0]?.id).toBe('2');
+  });
+
+  it('truncates only dirty tables and what references them', async () => {
+    await db.truncate();
+    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+    await db.exec("INSERT INTO trading_sessions (mode, symbol, initial_capital) VALUES ('LIVE', 'ETHUSDT', 5)");
+    const result = await truncateAll(db.pool, { onlyDirty: true });
+    expect(result.truncated).toContain('public.trading_sessions');
+    expect(result.truncated).toContain('public.orders');
+    expect(result.truncated).toContain('public.trades');
+    expect(result.truncated).not.toContain('public.candlesticks');
+    expect(result.truncated).not.toContain('public.agent_status');
+    expect(await count('trading_sessions')).toBe(0);
+  });
+
+  it('leaves the tables in except', async () => {
+    await seed();
+    const result = await db.truncate({ except: ['candlesticks', 'public.agent_signals'] });
+    expect(result.truncated).not.toContain('public.candlesticks');
+    expect(await count('candlesticks')).toBeGreaterThan(0);
+    expect(await count('agent_signals')).toBe(1);
+    expect(await count('orders')).toBe(0);
+    await db.truncate();
+  });
+});

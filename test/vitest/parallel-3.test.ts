@@ -1,0 +1,3 @@
+import { parallelCase } from './parallel-case.js';
+
+parallelCase(3);
