@@ -17,7 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     coverage: {
       provider: 'v8',
-      include: ['src/**/*.ts'],
+      include: ['src/**/*.ts', 'examples/repository/**/*.ts'],
       exclude: ['src/cli.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: { lines: 85, branches: 75, functions: 85, statements: 85 },

@@ -196,6 +196,9 @@ export interface TestTransaction {
 /** BEGIN on a connection taken from `pool`; everything through the returned pool is undone by rollback(). */
 export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Promise<TestTransaction> {
   const client = await pool.connect();
+  // a checked-out client has no pool listener: a dropped connection must not crash the process
+  const onError = () => undefined;
+  client.on('error', onError);
   await client.query('BEGIN');
   let done = false;
   const finish = async (statement: 'ROLLBACK' | 'COMMIT') => {
@@ -203,8 +206,10 @@ export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Prom
     done = true;
     try {
       await client.query(statement);
+      client.off('error', onError);
       client.release();
     } catch (error) {
+      client.off('error', onError);
       client.release(error as Error);
       throw error;
     }

@@ -1,13 +1,11 @@
 /**
  * Shared by the example repository tests: the `test` they use and the seeding helpers.
  *
- * For now `test` gives each test file its own database with the reference schema (test/support/server.ts)
- * and empties it before every test. When the kit's own fixtures serve the suite, only this file changes:
- * `test` becomes the kit's `test` (its `db.pool` is the test's isolated database) extended with `repos`,
- * and the seed helpers below become calls to the domain factories.
+ * `test` is the kit's own vitest fixture, as a user would have it: each file gets a clone of
+ * the migrated template, each test runs in a transaction that is rolled back afterwards, and
+ * `db.pool` (the pool handed to the repositories) routes every query into that transaction.
  */
 import pg from 'pg';
-import { test as base } from 'vitest';
 import {
   type AgentSignal,
   type AgentStatus,
@@ -20,40 +18,9 @@ import {
   type Trade,
   type TradingSession,
 } from '../../examples/repository/index.js';
-import { schemaDatabase } from '../support/server.js';
+import { test as kit } from '../../src/vitest/index.js';
 
-/** Every table of the reference schema, hypertables included. */
-const TABLES = [
-  'trades',
-  'orders',
-  'positions',
-  'trading_sessions',
-  'agent_signals',
-  'agent_status',
-  'llm_decisions',
-  'candlesticks',
-  'performance_metrics',
-];
-
-/** Clients the file's pool may open; the concurrency test wants more than one. */
-const POOL_MAX = 10;
-
-export const test = base
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
-  .extend('database', { scope: 'file' }, async ({}, { onCleanup }) => {
-    const database = await schemaDatabase('examples');
-    const pool = new pg.Pool({ connectionString: database.url, max: POOL_MAX });
-    onCleanup(async () => {
-      await pool.end();
-      await database.drop();
-    });
-    return { name: database.name, pool };
-  })
-  .extend('db', async ({ database }) => {
-    await database.pool.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
-    return database;
-  })
-  .extend('repos', async ({ db }) => createRepositories(db.pool));
+export const test = kit.extend('repos', async ({ db }) => createRepositories(db.pool));
 
 type Seeded = { id: string };
 type Overrides<T> = { [K in keyof T]?: T[K] | null };
