@@ -32,7 +32,7 @@ async function readSource(path: string): Promise<SourceFile> {
 export async function listFolder(dir: string): Promise<Listing> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new MigrationFormatError(dir, 'does not exist or is not a folder');
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   const sql = new Map<string, SourceFile>();

@@ -12,13 +12,13 @@ interface Case {
 
 const CASES: Case[] = [
   { format: 'plain', versions: ['1_extensions', '2_instruments', '10_ticks'] },
-  { format: 'golang-migrate', versions: ['000001', '000002'] },
+  { format: 'golang-migrate', versions: ['1', '2'] },
   {
     format: 'dbmate',
     versions: ['20240101000000', '20240102000000', '20240103000000'],
     extra: ['embeddings_symbol_idx'],
   },
-  { format: 'goose', versions: ['00001', '00002', '00003'], extra: ['embeddings_symbol_idx'] },
+  { format: 'goose', versions: ['1', '2', '3'], extra: ['embeddings_symbol_idx'] },
   { format: 'flyway', versions: ['1', '1.1', '2', '10', 'R__latest_ticks'], extra: ['latest_ticks'] },
   { format: 'prisma', versions: ['20240101000000', '20240102000000'] },
   { format: 'drizzle', versions: ['0000', '0001'] },

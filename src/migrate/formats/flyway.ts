@@ -6,6 +6,13 @@ const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__(.+)\.sql$/;
 const ANY = /^(?:[VU]\d+(?:[._]\d+)*|R)__.+\.sql$/;
 
+/** `1_01.0` -> `1.1`: numeric parts, trailing zeros dropped, as Flyway compares versions. */
+function normalise(version: string): string {
+  const parts = version.split(/[._]/).map((part) => BigInt(part).toString());
+  while (parts.length > 1 && parts.at(-1) === '0') parts.pop();
+  return parts.join('.');
+}
+
 /** Compares dotted versions part by part, trailing zeros ignored (1.0 = 1). */
 function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(BigInt);
@@ -31,7 +38,7 @@ export const flyway: FormatReader = {
     for (const [file, source] of listing.sql) {
       const v = VERSIONED.exec(file);
       if (v) {
-        const version = (v[1] as string).replace(/_/g, '.');
+        const version = normalise(v[1] as string);
         versioned.push({ version, migration: makeMigration(listing, { version, name: v[2] as string, file, source }) });
         continue;
       }

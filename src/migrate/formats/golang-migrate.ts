@@ -3,7 +3,7 @@ import type { FormatReader } from './reader.js';
 
 const FILE = /^(\d+)_(.*)\.(up|down)\.sql$/;
 
-/** golang-migrate: `NNN_name.up.sql` applied in version order; `.down.sql` files are ignored. */
+/** golang-migrate: `NNN_name.up.sql` applied in version order (versions are numbers); `.down.sql` files are ignored. */
 export const golangMigrate: FormatReader = {
   format: 'golang-migrate',
   detect: async (listing) => [...listing.sql.keys()].filter((file) => FILE.test(file)),
@@ -13,6 +13,6 @@ export const golangMigrate: FormatReader = {
       .filter((entry) => entry.match?.[3] === 'up')
       .sort((a, b) => naturalCompare(a.file, b.file))
       .map(({ file, source, match }) =>
-        makeMigration(listing, { version: match?.[1] ?? file, name: match?.[2] ?? file, file, source }),
+        makeMigration(listing, { version: BigInt(match?.[1] ?? 0).toString(), name: match?.[2] ?? file, file, source }),
       ),
 };

@@ -78,7 +78,7 @@ export const goose: FormatReader = {
       .map(({ file, source, chunks, noTransaction }) => {
         const match = FILE.exec(file);
         return makeMigration(listing, {
-          version: match?.[1] ?? file,
+          version: BigInt(match?.[1] ?? 0).toString(),
           name: match?.[2] ?? file,
           file,
           source,
