@@ -1,0 +1,116 @@
+import {
+  type Factory,
+  FactoryContext,
+  type FactoryContextOptions,
+  type FactorySpec,
+  type Queryable,
+} from '../factories/index.js';
+import { agentSignalFactory, agentStatusFactory } from './agents.js';
+import { type CandleSeriesOptions, type CandlestickFactory, candleSeriesRows, candlestickFactory } from './candles.js';
+import { type EmbeddingSource, similarTo } from './embeddings.js';
+import { createGraph, type GraphOptions, type TradingGraph } from './graph.js';
+import { llmDecisionFactory } from './llm.js';
+import {
+  type MetricSeriesOptions,
+  metricSeriesRows,
+  type PerformanceMetricFactory,
+  performanceMetricFactory,
+} from './metrics.js';
+import { orderFactory } from './orders.js';
+import { positionFactory } from './positions.js';
+import { tradingSessionFactory } from './sessions.js';
+import { tradeFactory } from './trades.js';
+
+export type CreateFactoriesOptions = FactoryContextOptions;
+
+/** Every domain factory bound to one database, seed and set of sequences. */
+export interface Factories {
+  tradingSession: typeof tradingSessionFactory;
+  order: typeof orderFactory;
+  trade: typeof tradeFactory;
+  position: typeof positionFactory;
+  agentStatus: typeof agentStatusFactory;
+  agentSignal: typeof agentSignalFactory;
+  llmDecision: typeof llmDecisionFactory;
+  candlestick: CandlestickFactory;
+  performanceMetric: PerformanceMetricFactory;
+  /** The seed in use: print it when a test fails, replay with TIMESCALE_TESTKIT_SEED. */
+  readonly seed: number;
+  readonly refDate: Date;
+  readonly context: FactoryContext;
+  /** Restart sequences and reseed every faker (between tests). */
+  resetSequences(): void;
+  /** Your own factory bound to the same database, seed and sequences. */
+  use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S>): Factory<Row, S>;
+  /** A vector at exactly `cosine` similarity to `target`, drawn from this set's seed. */
+  similarTo(target: EmbeddingSource, cosine: number): number[];
+  /** Sessions with orders with trades, level by level. */
+  graph(options?: GraphOptions): Promise<TradingGraph>;
+  /** Ends the pool opened for a connection string (no-op otherwise). */
+  end(): Promise<void>;
+}
+
+/**
+ * Binds all domain factories to `db` (a pg Pool, Client, PoolClient, connection string, or an
+ * object with `pool` / `query`) with one seed: the same seed gives the same rows.
+ */
+export function createFactories(db: Queryable, options: CreateFactoriesOptions = {}): Factories {
+  const context = new FactoryContext(db, options);
+  const candlestick = candlestickFactory.bind(context);
+  const performanceMetric = performanceMetricFactory.bind(context);
+  const tradingSession = tradingSessionFactory.bind(context);
+  function candleSeries(series: CandleSeriesOptions & { returning: false }): Promise<number>;
+  function candleSeries(series: CandleSeriesOptions): Promise<Awaited<ReturnType<typeof candlestick.create>>[]>;
+  function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
+    const rows = candleSeriesRows(series, context.faker(candlestickFactory.definition), context.refDate);
+    const batch = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
+    return series.returning === false
+      ? candlestick.insertMany(rows, { ...batch, returning: false })
+      : candlestick.insertMany(rows, batch);
+  }
+  const metricSeries = async (series: MetricSeriesOptions) => {
+    let sessionId: string | null;
+    if (series.session === undefined) sessionId = (await tradingSession.create()).id;
+    else sessionId = typeof series.session === 'string' || series.session === null ? series.session : series.session.id;
+    const rows = metricSeriesRows(
+      series,
+      sessionId,
+      context.faker(performanceMetricFactory.definition),
+      context.refDate,
+    );
+    return performanceMetric.insertMany(rows, series.batchSize === undefined ? {} : { batchSize: series.batchSize });
+  };
+  const factories: Factories = {
+    tradingSession,
+    order: orderFactory.bind(context),
+    trade: tradeFactory.bind(context),
+    position: positionFactory.bind(context),
+    agentStatus: agentStatusFactory.bind(context),
+    agentSignal: agentSignalFactory.bind(context),
+    llmDecision: llmDecisionFactory.bind(context),
+    candlestick: Object.assign(candlestick, { series: candleSeries }),
+    performanceMetric: Object.assign(performanceMetric, { series: metricSeries }),
+    seed: context.seed,
+    refDate: context.refDate,
+    context,
+    resetSequences: () => context.resetSequences(),
+    use: (factory) => factory.bind(context),
+    similarTo: (target, cosine) => similarTo(target, cosine, { faker: context.faker(llmDecisionFactory.definition) }),
+    graph: (graph) => createGraph(factories, graph),
+    end: () => context.end(),
+  };
+  return factories;
+}
+
+/** The unbound domain factories, in dependency order (parents first). */
+export const domainFactories = [
+  tradingSessionFactory,
+  positionFactory,
+  orderFactory,
+  tradeFactory,
+  agentStatusFactory,
+  agentSignalFactory,
+  llmDecisionFactory,
+  candlestickFactory,
+  performanceMetricFactory,
+] as const;

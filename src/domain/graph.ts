@@ -1,0 +1,56 @@
+import { decimal, type Factory } from '../factories/index.js';
+import type { Order, OrderSpec, OrderTrait } from './orders.js';
+import type { TradingSession, TradingSessionTrait } from './sessions.js';
+import type { Trade, TradeTrait } from './trades.js';
+
+export interface GraphOptions {
+  sessions?: number;
+  ordersPerSession?: number;
+  tradesPerOrder?: number;
+  sessionTraits?: TradingSessionTrait[];
+  /** Default ['filled']: trades split each order's executed quantity exactly. */
+  orderTraits?: OrderTrait[];
+  tradeTraits?: TradeTrait[];
+}
+
+export interface TradingGraph {
+  sessions: TradingSession[];
+  orders: Order[];
+  trades: Trade[];
+}
+
+interface GraphFactories {
+  tradingSession: Factory<TradingSession, { traits: TradingSessionTrait }>;
+  order: Factory<Order, OrderSpec>;
+  trade: Factory<Trade, { traits: TradeTrait; transient: { commissionRate?: string }; associations: 'order' }>;
+}
+
+/**
+ * Sessions with orders with trades, inserted level by level: one statement per level (per
+ * batch), whatever the counts. Trades of an executed order split its executed quantity exactly.
+ */
+export async function createGraph(factories: GraphFactories, options: GraphOptions = {}): Promise<TradingGraph> {
+  const perSession = options.ordersPerSession ?? 3;
+  const perOrder = options.tradesPerOrder ?? 2;
+  const sessions = await factories.tradingSession.createList(options.sessions ?? 1, undefined, {
+    traits: options.sessionTraits ?? [],
+  });
+  const orders = await factories.order.createList(
+    sessions.length * perSession,
+    (index) => ({ session: sessions[Math.floor(index / perSession)] }),
+    { traits: options.orderTraits ?? ['filled'] },
+  );
+  const shares = orders.map((order) =>
+    decimal.compare(order.executedQuantity, 0) > 0 ? decimal.split(order.executedQuantity, perOrder) : [],
+  );
+  const trades = await factories.trade.createList(
+    orders.length * perOrder,
+    (index) => {
+      const order = orders[Math.floor(index / perOrder)];
+      const quantity = shares[Math.floor(index / perOrder)]?.[index % perOrder];
+      return quantity && decimal.compare(quantity, 0) > 0 ? { order, quantity } : { order };
+    },
+    { traits: options.tradeTraits ?? [] },
+  );
+  return { sessions, orders, trades };
+}

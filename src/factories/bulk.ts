@@ -1,0 +1,144 @@
+import pg from 'pg';
+import { type ColumnInfo, decodeValue, encodeValue, type TableInfo } from './columns.js';
+import { FactoryError, FactoryInsertError } from './errors.js';
+import type { Executor, RawRow } from './queryable.js';
+
+/** Rows per statement. Each statement binds one text[] parameter per column, whatever the row count. */
+export const DEFAULT_BATCH_SIZE = 10_000;
+
+export interface InsertOptions {
+  /** Name for error messages. */
+  factory: string;
+  seed?: number;
+  batchSize?: number;
+}
+
+type Attributes = Readonly<Record<string, unknown>>;
+
+function columnsOf(table: TableInfo, row: Attributes, factory: string, seed?: number): ColumnInfo[] {
+  const columns: ColumnInfo[] = [];
+  for (const [key, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    const column = table.byKey.get(key);
+    if (!column) {
+      const known = table.columns.map((c) => c.key).join(', ');
+      throw new FactoryError(
+        'FACTORY_COLUMN',
+        factory,
+        `${table.table} has no column for "${key}" (columns: ${known})`,
+        {
+          ...(seed === undefined ? {} : { seed }),
+        },
+      );
+    }
+    if (column.generated) {
+      throw new FactoryError('FACTORY_COLUMN', factory, `${table.table}.${column.name} is a generated column`, {
+        ...(seed === undefined ? {} : { seed }),
+      });
+    }
+    columns.push(column);
+  }
+  return columns.sort((a, b) => table.columns.indexOf(a) - table.columns.indexOf(b));
+}
+
+/** `INSERT ... SELECT FROM unnest($1::type[], ...)`: one statement for a whole batch. */
+function statement(table: TableInfo, columns: readonly ColumnInfo[], returning: boolean): string {
+  const names = columns.map((column) => pg.escapeIdentifier(column.name)).join(', ');
+  const overriding = columns.some((column) => column.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : '';
+  const parameters = columns
+    .map((column, index) => `$${index + 1}::${column.kind === 'array' ? 'text' : column.type}[]`)
+    .join(', ');
+  const aliases = columns.map((_, index) => `a${index}`);
+  const select = columns
+    .map((column, index) => (column.kind === 'array' ? `u.a${index}::${column.type}` : `u.a${index}`))
+    .join(', ');
+  if (columns.length === 0) {
+    return `INSERT INTO ${table.sql} SELECT FROM generate_series(1, $1::int)${returning ? ` RETURNING ${table.returning}` : ''}`;
+  }
+  const source = `unnest(${parameters}) WITH ORDINALITY AS u(${aliases.join(', ')}, ord)`;
+  const tail = returning ? ` ORDER BY u.ord RETURNING ${table.returning}` : '';
+  return `INSERT INTO ${table.sql} (${names})${overriding} SELECT ${select} FROM ${source}${tail}`;
+}
+
+function quote(text: string | null): string {
+  return text === null ? 'NULL' : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+function parametersFor(columns: readonly ColumnInfo[], rows: readonly Attributes[]): unknown[] {
+  if (columns.length === 0) return [rows.length];
+  return columns.map((column) => {
+    const parts = new Array<string>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      parts[index] = quote(encodeValue(column, rows[index]?.[column.key]));
+    }
+    return `{${parts.join(',')}}`;
+  });
+}
+
+/** A returned text row back to a camelCase row of JS values. */
+export function decodeRow(table: TableInfo, raw: RawRow): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  table.columns.forEach((column, index) => {
+    row[column.key] = decodeValue(column, raw[`c${index}`] ?? null);
+  });
+  return row;
+}
+
+async function run(
+  executor: Executor,
+  table: TableInfo,
+  columns: readonly ColumnInfo[],
+  rows: readonly Attributes[],
+  returning: boolean,
+  options: InsertOptions,
+): Promise<RawRow[]> {
+  try {
+    return await executor.query(statement(table, columns, returning), parametersFor(columns, rows));
+  } catch (error) {
+    throw new FactoryInsertError(options.factory, table.table, error, options.seed);
+  }
+}
+
+/**
+ * Inserts rows (camelCase keys; `undefined` means "let the database default it") in batches.
+ * Rows with the same set of given columns share statements; the result keeps the input order.
+ */
+export async function insertRows(
+  executor: Executor,
+  table: TableInfo,
+  rows: readonly Attributes[],
+  options: InsertOptions & { returning: true },
+): Promise<Record<string, unknown>[]>;
+export async function insertRows(
+  executor: Executor,
+  table: TableInfo,
+  rows: readonly Attributes[],
+  options: InsertOptions & { returning: false },
+): Promise<number>;
+export async function insertRows(
+  executor: Executor,
+  table: TableInfo,
+  rows: readonly Attributes[],
+  options: InsertOptions & { returning: boolean },
+): Promise<Record<string, unknown>[] | number> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const groups = new Map<string, { columns: ColumnInfo[]; indexes: number[] }>();
+  rows.forEach((row, index) => {
+    const columns = columnsOf(table, row, options.factory, options.seed);
+    const signature = columns.map((column) => column.name).join('\u0000');
+    const group = groups.get(signature) ?? { columns, indexes: [] };
+    group.indexes.push(index);
+    groups.set(signature, group);
+  });
+  const stored = new Array<Record<string, unknown>>(rows.length);
+  for (const { columns, indexes } of groups.values()) {
+    for (let start = 0; start < indexes.length; start += batchSize) {
+      const slice = indexes.slice(start, start + batchSize);
+      const batch = slice.map((index) => rows[index] as Attributes);
+      const raw = await run(executor, table, columns, batch, options.returning, options);
+      if (!options.returning) continue;
+      for (const [offset, row] of raw.entries()) stored[slice[offset] as number] = decodeRow(table, row);
+    }
+  }
+  return options.returning ? stored : rows.length;
+}

@@ -1,0 +1,207 @@
+import pg from 'pg';
+import { FactoryError } from './errors.js';
+import { camelCase } from './naming.js';
+import type { Executor } from './queryable.js';
+
+/** How a column's values travel: JS -> text parameter, and text result -> JS (see README's type table). */
+export type ColumnKind =
+  | 'int'
+  | 'bigint'
+  | 'float'
+  | 'numeric'
+  | 'bool'
+  | 'json'
+  | 'timestamp'
+  | 'date'
+  | 'vector'
+  | 'array'
+  | 'bytea'
+  | 'text';
+
+export interface ColumnInfo {
+  /** Column name in the database. */
+  readonly name: string;
+  /** camelCase key in rows. */
+  readonly key: string;
+  /** SQL type without modifiers, as `format_type` prints it (safe to cast to). */
+  readonly type: string;
+  readonly kind: ColumnKind;
+  /** Declared dimension of a `vector(n)` column. */
+  readonly dimension: number | undefined;
+  /** `GENERATED ALWAYS AS IDENTITY`: needs OVERRIDING SYSTEM VALUE to be given. */
+  readonly identityAlways: boolean;
+  /** `GENERATED ALWAYS AS (...) STORED`: never inserted. */
+  readonly generated: boolean;
+}
+
+export interface TableInfo {
+  readonly table: string;
+  /** Escaped, schema-qualified name for statements. */
+  readonly sql: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly byKey: ReadonlyMap<string, ColumnInfo>;
+  /** `RETURNING` list: every column as text, aliased c0, c1, ... in column order. */
+  readonly returning: string;
+}
+
+const KINDS: Record<string, ColumnKind> = {
+  int2: 'int',
+  int4: 'int',
+  oid: 'int',
+  int8: 'bigint',
+  float4: 'float',
+  float8: 'float',
+  numeric: 'numeric',
+  bool: 'bool',
+  json: 'json',
+  jsonb: 'json',
+  timestamptz: 'timestamp',
+  timestamp: 'timestamp',
+  date: 'date',
+  vector: 'vector',
+  bytea: 'bytea',
+};
+
+const CATALOG = `
+SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
+       format_type(a.atttypid, NULL) AS type, COALESCE(bt.typname, t.typname) AS base,
+       COALESCE(bt.typcategory, t.typcategory)::text AS category, a.atttypmod::text AS typmod,
+       a.attidentity::text AS identity, a.attgenerated::text AS generated
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+ WHERE c.oid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum`;
+
+function selectExpression(column: ColumnInfo): string {
+  const ref = pg.escapeIdentifier(column.name);
+  switch (column.kind) {
+    case 'timestamp':
+      return `(extract(epoch from ${ref}) * 1000)::text`;
+    case 'date':
+      return `to_char(${ref}, 'YYYY-MM-DD')`;
+    case 'array':
+      return `to_jsonb(${ref})::text`;
+    case 'bytea':
+      return `encode(${ref}, 'hex')`;
+    default:
+      return `${ref}::text`;
+  }
+}
+
+function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
+  const first = raw[0];
+  if (!first) throw new FactoryError('FACTORY_TABLE', table, `table "${table}" does not exist (or has no columns)`);
+  const columns: ColumnInfo[] = raw.map((row) => {
+    const base = row.base ?? 'text';
+    const kind: ColumnKind = row.category === 'A' ? 'array' : (KINDS[base] ?? 'text');
+    const typmod = Number(row.typmod);
+    return {
+      name: row.name ?? '',
+      key: camelCase(row.name ?? ''),
+      type: row.type ?? 'text',
+      kind,
+      dimension: kind === 'vector' && typmod > 0 ? typmod : undefined,
+      identityAlways: row.identity === 'a',
+      generated: row.generated === 's',
+    };
+  });
+  return {
+    table,
+    sql: `${pg.escapeIdentifier(first.schema ?? 'public')}.${pg.escapeIdentifier(first.relation ?? table)}`,
+    columns,
+    byKey: new Map(columns.map((column) => [column.key, column])),
+    returning: columns.map((column, index) => `${selectExpression(column)} AS c${index}`).join(', '),
+  };
+}
+
+const byObject = new WeakMap<object, Map<string, Promise<TableInfo>>>();
+const byString = new Map<string, Map<string, Promise<TableInfo>>>();
+
+/** The table's columns, read from the catalog once per database handle and table (misses are retried). */
+export function tableInfo(executor: Executor, table: string): Promise<TableInfo> {
+  const { key } = executor;
+  let cache = typeof key === 'string' ? byString.get(key) : byObject.get(key);
+  if (!cache) {
+    cache = new Map();
+    if (typeof key === 'string') byString.set(key, cache);
+    else byObject.set(key, cache);
+  }
+  const cached = cache.get(table);
+  if (cached) return cached;
+  const loading = executor.query(CATALOG, [table]).then((rows) => describe(table, rows));
+  cache.set(table, loading);
+  loading.catch(() => cache.delete(table));
+  return loading;
+}
+
+/** Forgets cached catalog entries for a database handle (after DDL in a test, say). */
+export function forgetColumns(key: object | string): void {
+  if (typeof key === 'string') byString.delete(key);
+  else byObject.delete(key);
+}
+
+/** A JS value as the text PostgreSQL parses for the column's type; null stays null. */
+export function encodeValue(column: ColumnInfo, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  switch (column.kind) {
+    case 'json':
+      return JSON.stringify(value);
+    case 'vector':
+      return Array.isArray(value) ? `[${value.join(',')}]` : scalarText(value);
+    case 'array':
+      return Array.isArray(value) ? arrayLiteral(value) : scalarText(value);
+    case 'timestamp':
+    case 'date':
+      return typeof value === 'number' ? new Date(value).toISOString() : scalarText(value);
+    default:
+      return scalarText(value);
+  }
+}
+
+function scalarText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** `{"a","b",NULL}`: every element quoted, so any text survives. */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const parts = values.map((value) => {
+    if (value === null || value === undefined) return 'NULL';
+    if (Array.isArray(value)) return arrayLiteral(value);
+    return `"${scalarText(value).replace(/[\\"]/g, '\\$&')}"`;
+  });
+  return `{${parts.join(',')}}`;
+}
+
+/** A text result back to the documented JS type of its column. */
+export function decodeValue(column: ColumnInfo, text: string | null): unknown {
+  if (text === null) return null;
+  switch (column.kind) {
+    case 'int':
+    case 'float':
+      return Number(text);
+    case 'bigint': {
+      const number = Number(text);
+      return Number.isSafeInteger(number) ? number : BigInt(text);
+    }
+    case 'bool':
+      return text === 'true';
+    case 'json':
+    case 'array':
+      return JSON.parse(text) as unknown;
+    case 'vector':
+      // the exact float4 values pgvector stores, as doubles
+      return (JSON.parse(text) as number[]).map(Math.fround);
+    case 'timestamp':
+      return new Date(Number(text));
+    case 'bytea':
+      return Buffer.from(text, 'hex');
+    default:
+      return text;
+  }
+}

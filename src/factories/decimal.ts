@@ -1,0 +1,109 @@
+/**
+ * Exact decimal arithmetic on strings (bigint scaled integers), for numeric columns: no float
+ * drift in money. Results are rounded half away from zero, as PostgreSQL rounds numerics.
+ */
+export type DecimalInput = string | number | bigint;
+
+const PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+const SHORT = /^-?\d+(?:\.\d+)?$/;
+
+interface Parsed {
+  digits: bigint;
+  scale: number;
+}
+
+function parse(input: DecimalInput): Parsed {
+  if (typeof input === 'bigint') return { digits: input, scale: 0 };
+  const text = typeof input === 'number' ? numberText(input) : input.trim();
+  const match = PATTERN.exec(text);
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new RangeError(`not a decimal: ${String(input)}`);
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  let digits = BigInt(`${whole || '0'}${fraction}`);
+  let scale = fraction.length - Number(exponent);
+  if (scale < 0) {
+    digits *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { digits: sign === '-' ? -digits : digits, scale };
+}
+
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  return String(value);
+}
+
+function rescale({ digits, scale }: Parsed, target: number): bigint {
+  if (scale <= target) return digits * 10n ** BigInt(target - scale);
+  const divisor = 10n ** BigInt(scale - target);
+  const quotient = digits / divisor;
+  const remainder = digits % divisor;
+  const twice = (remainder < 0n ? -remainder : remainder) * 2n;
+  if (twice >= divisor) return digits < 0n ? quotient - 1n : quotient + 1n;
+  return quotient;
+}
+
+function format(digits: bigint, scale: number): string {
+  const negative = digits < 0n;
+  const text = (negative ? -digits : digits).toString().padStart(scale + 1, '0');
+  const body = scale === 0 ? text : `${text.slice(0, -scale)}.${text.slice(-scale)}`;
+  return negative ? `-${body}` : body;
+}
+
+/** `value` rounded to `scale` decimals, printed with exactly that many (like numeric(p, scale)). */
+export function toFixed(value: DecimalInput, scale = 8): string {
+  return format(rescale(parse(value), scale), scale);
+}
+
+export function add(a: DecimalInput, b: DecimalInput, scale = 8): string {
+  return format(rescale(parse(a), scale) + rescale(parse(b), scale), scale);
+}
+
+export function sub(a: DecimalInput, b: DecimalInput, scale = 8): string {
+  return format(rescale(parse(a), scale) - rescale(parse(b), scale), scale);
+}
+
+/** The exact product, rounded once to `scale`. */
+export function mul(a: DecimalInput, b: DecimalInput, scale = 8): string {
+  const left = parse(a);
+  const right = parse(b);
+  return format(rescale({ digits: left.digits * right.digits, scale: left.scale + right.scale }, scale), scale);
+}
+
+/** Values with at most 15 significant digits compare exactly as doubles (the common case). */
+function quick(value: DecimalInput): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.length <= 16 && SHORT.test(value)) return Number(value);
+  return undefined;
+}
+
+/** -1, 0 or 1. */
+export function compare(a: DecimalInput, b: DecimalInput): -1 | 0 | 1 {
+  const x = quick(a);
+  const y = quick(b);
+  if (x !== undefined && y !== undefined) return x === y ? 0 : x < y ? -1 : 1;
+  const left = parse(a);
+  const right = parse(b);
+  const scale = Math.max(left.scale, right.scale);
+  const difference = rescale(left, scale) - rescale(right, scale);
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+}
+
+/** `value` split into `parts` amounts at `scale` that sum to it exactly (the last takes the remainder). */
+export function split(value: DecimalInput, parts: number, scale = 8): string[] {
+  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`parts must be a positive integer, got ${parts}`);
+  const total = rescale(parse(value), scale);
+  const share = total / BigInt(parts);
+  return Array.from({ length: parts }, (_, index) =>
+    format(index === parts - 1 ? total - share * BigInt(parts - 1) : share, scale),
+  );
+}
+
+export function isDecimal(value: unknown): value is DecimalInput {
+  if (typeof value === 'bigint') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'string') return false;
+  return SHORT.test(value) || (PATTERN.test(value.trim()) && /\d/.test(value));
+}
+
+/** Exact decimal helpers for numeric columns (values are strings, as `create` returns them). */
+export const decimal = { toFixed, add, sub, mul, split, compare, isDecimal } as const;

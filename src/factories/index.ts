@@ -1,0 +1,31 @@
+export { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
+export { type ColumnInfo, type ColumnKind, forgetColumns, type TableInfo, tableInfo } from './columns.js';
+export {
+  FactoryContext,
+  type FactoryContextOptions,
+  REFERENCE_DATE,
+  resolveSeed,
+} from './context.js';
+export { type DecimalInput, decimal } from './decimal.js';
+export {
+  type BelongsToOptions,
+  belongsTo,
+  defineFactory,
+  Factory,
+  type InsertManyOptions,
+  type ListOverrides,
+} from './define.js';
+export type { Definition as FactoryDefinition } from './definition.js';
+export { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
+export {
+  type LintCase,
+  type LintFailure,
+  type LintOptions,
+  type LintReport,
+  type LintTarget,
+  lintFactoryList,
+} from './lint.js';
+export type { Executor, PoolLike, Queryable, QueryFunction } from './queryable.js';
+export { toExecutor } from './queryable.js';
+export type * from './types.js';
+export { Checker, type CheckOptions } from './validation.js';
