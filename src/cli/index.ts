@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { listContainers, pruneContainers, startTimescale } from '../container/index.js';
+import { migrateCommand } from './migrate.js';
 
 const USAGE = `timescale-testkit <command> [options]
 
@@ -8,6 +9,10 @@ Commands:
   down     stop and remove every container the kit started, reused ones included
   status   list the kit's running containers
   prune    remove the kit's leftover containers (not reused ones) [--older-than-minutes N]
+  migrate  apply a migrations folder: --dir DIR (default ./migrations) [--url URL] [--format FORMAT]
+           [--table NAME] [--schema NAME] [--allow-out-of-order]; URL default TIMESCALE_TESTKIT_URL
+           or DATABASE_URL; FORMAT auto (default), plain, golang-migrate, dbmate, goose, flyway,
+           prisma, drizzle
 
 Options:
   --image IMAGE   image to run (default: TIMESCALE_TESTKIT_IMAGE or the pinned default)
@@ -20,6 +25,12 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     options: {
       image: { type: 'string' },
       'older-than-minutes': { type: 'string' },
+      dir: { type: 'string' },
+      url: { type: 'string' },
+      format: { type: 'string' },
+      table: { type: 'string' },
+      schema: { type: 'string' },
+      'allow-out-of-order': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,6 +66,18 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       out(`removed ${removed.length} container(s)`);
       return 0;
     }
+    case 'migrate':
+      return migrateCommand(
+        {
+          dir: values.dir,
+          url: values.url,
+          format: values.format,
+          table: values.table,
+          schema: values.schema,
+          allowOutOfOrder: values['allow-out-of-order'],
+        },
+        out,
+      );
     default:
       out(`unknown command "${command}"\n\n${USAGE}`);
       return 1;
