@@ -44,7 +44,7 @@ export interface TimescaleOptions {
   pool?: PoolSize;
   /** Run id written on the container's labels (default: a new one per process). */
   runId?: string;
-  /** Time allowed to reach the Docker engine (default 2 000 ms). */
+  /** Time allowed to reach the Docker engine (default 1 500 ms, so a missing engine fails within 2 s). */
   dockerTimeoutMs?: number;
 }
 
@@ -97,7 +97,7 @@ export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescal
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
     pool: { max: options.pool?.max ?? 5, min: options.pool?.min ?? 1 },
     runId: options.runId ?? currentRunId(),
-    dockerTimeoutMs: options.dockerTimeoutMs ?? 2_000,
+    dockerTimeoutMs: options.dockerTimeoutMs ?? 1_500,
     configHash: hashConfig(base),
   };
 }

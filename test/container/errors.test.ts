@@ -62,3 +62,14 @@ describe('errors', () => {
     expect(await kitContainersOfRun(runId)).toEqual([]);
   });
 });
+
+describe('a DOCKER_HOST that does not answer after another engine did', () => {
+  it('is refused rather than silently served by the engine testcontainers already knows', async () => {
+    const db = await startTimescale({ extensions: [] });
+    await db.stop();
+    process.env.DOCKER_HOST = 'tcp://127.0.0.1:1';
+    const error = await startTimescale({ dockerTimeoutMs: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DockerUnavailableError);
+    expect((error as Error).message).toContain('only another engine did');
+  });
+});

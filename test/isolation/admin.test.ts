@@ -1,0 +1,35 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cloneDatabase, dropDatabase } from '../../src/isolation/admin.js';
+import { CloneError } from '../../src/isolation/index.js';
+import { scratchDatabase, serverUrl } from '../support/server.js';
+
+describe('cloning', () => {
+  const admin = new pg.Pool({ connectionString: serverUrl(), max: 2 });
+  afterAll(() => admin.end());
+  const marker = { kind: 'clone' as const, runId: 'admintest', createdAt: Date.now(), hash: 'x' };
+
+  it('ends stray sessions on the template (SQLSTATE 55006) and retries', async () => {
+    const source = await scratchDatabase('busy');
+    const stray = new pg.Client({ connectionString: source.url });
+    stray.on('error', () => undefined);
+    await stray.connect();
+    await stray.query('CREATE TABLE t (id int); INSERT INTO t VALUES (7)');
+    const name = `tk_admintest_${Date.now()}`;
+    await cloneDatabase(admin, source.name, name, marker);
+    const clone = new pg.Client({ connectionString: serverUrl().replace(/\/[^/]*$/, `/${name}`) });
+    await clone.connect();
+    expect((await clone.query('SELECT id FROM t')).rows).toEqual([{ id: 7 }]);
+    await clone.end();
+    await expect(stray.query('SELECT 1')).rejects.toThrow();
+    await dropDatabase(admin, name);
+    await source.drop();
+  });
+
+  it('says which clone failed and why', async () => {
+    const error = await cloneDatabase(admin, 'no_such_template', 'tk_admintest_never', marker).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloneError);
+    expect((error as Error).message).toContain('"no_such_template"');
+    await dropDatabase(admin, 'tk_admintest_never_existed');
+  });
+});
