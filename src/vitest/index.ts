@@ -1,4 +1,5 @@
 import { test as base, inject } from 'vitest';
+import { createFactories, type Factories } from '../domain/index.js';
 import { TimescaleTestkitError } from '../errors.js';
 import { attachRun, type HandOver } from '../harness/index.js';
 import { FileDatabase, type IsolatedDatabase, type IsolationMode, openTestSession } from '../isolation/index.js';
@@ -17,8 +18,10 @@ function handOver(): HandOver {
 export interface TestkitFixtures {
   /** The test's database: `db.pool` for application code, isolated per the `isolation` option. */
   db: IsolatedDatabase;
-  /** Per-test isolation; override per file with `test.scoped({ isolation: 'truncate' })`. */
+  /** Per-test isolation; override per file or block with `test.override({ isolation: 'truncate' })`. */
   isolation: IsolationMode;
+  /** The trading-domain factories bound to `db`; their seed is printed when the test fails. */
+  factories: Factories;
 }
 
 interface FileFixtures {
@@ -56,9 +59,21 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
     const kept = await session.finish({ failed, keepFailed: handOver().keepFailed });
     if (kept) console.error(`timescale-testkit: kept the database of failed test "${task.name}": ${kept}`);
   },
+  factories: async ({ db, task }, use) => {
+    const seed = handOver().seed;
+    const factories = createFactories(db, seed === undefined ? {} : { seed });
+    await use(factories);
+    if (task.result?.state === 'fail') {
+      console.error(
+        `timescale-testkit: factories seed of failed test "${task.name}": ${factories.seed} ` +
+          `(replay with TIMESCALE_TESTKIT_SEED=${factories.seed})`,
+      );
+    }
+  },
 });
 
 /** Alias of {@link test}. */
 export const it = test;
 export { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
+export type { Factories } from '../domain/index.js';
 export type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
