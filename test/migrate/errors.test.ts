@@ -138,6 +138,32 @@ describe('a failing migration', () => {
   });
 });
 
+describe('continuous aggregates', () => {
+  it('run outside a transaction when created WITH DATA (or are refused with the license error on the Apache edition)', async () => {
+    const url = await database();
+    const cagg = [
+      'CREATE EXTENSION IF NOT EXISTS timescaledb;',
+      'CREATE TABLE ticks (time timestamptz NOT NULL, price numeric NOT NULL);',
+      "SELECT create_hypertable('ticks', 'time');",
+      'CREATE MATERIALIZED VIEW ticks_hourly WITH (timescaledb.continuous) AS',
+      "  SELECT time_bucket('1 hour', time) AS bucket, avg(price) AS price FROM ticks GROUP BY 1;",
+      '',
+    ].join('\n');
+    const dir = await folder({ '1_cagg.sql': cagg });
+    const outcome = await migrate(url, { dir }).catch((error: unknown) => error);
+    if (outcome instanceof MigrationLicenseError) {
+      // Refused for its license, not for "cannot run inside a transaction block": it ran outside one.
+      expect([outcome.line, outcome.pgCode]).toEqual([4, '0A000']);
+      expect(await existing(url, ['ticks'])).toEqual(['ticks']);
+      expect(await ledgerVersions(url)).toEqual([]);
+      return;
+    }
+    expect(outcome).toMatchObject({
+      applied: [{ version: '1_cagg', notes: [expect.stringMatching(/^ran without a transaction: line 4: CREATE MATERIALIZED VIEW/)] }],
+    });
+  });
+});
+
 describe('the ledger', () => {
   it('refuses an applied file whose content changed', async () => {
     const url = await database();
