@@ -159,7 +159,12 @@ describe('continuous aggregates', () => {
       return;
     }
     expect(outcome).toMatchObject({
-      applied: [{ version: '1_cagg', notes: [expect.stringMatching(/^ran without a transaction: line 4: CREATE MATERIALIZED VIEW/)] }],
+      applied: [
+        {
+          version: '1_cagg',
+          notes: [expect.stringMatching(/^ran without a transaction: line 4: CREATE MATERIALIZED VIEW/)],
+        },
+      ],
     });
   });
 });
