@@ -63,9 +63,10 @@ export class MigrationError extends TimescaleTestkitError {
  * and the other community-licensed features a migration used.
  */
 export class MigrationLicenseError extends MigrationError {
-  constructor(details: MigrationErrorDetails, image: string, cause?: unknown) {
+  constructor(details: MigrationErrorDetails, image: string, cause?: unknown, advice?: string) {
     super(details, {
       cause,
+      ...(advice ? { advice } : {}),
       code: 'MIGRATION_APACHE_LICENSE',
       headline:
         `Migration ${details.file} uses a TimescaleDB feature (continuous aggregates, compression, ...) that the server's ` +

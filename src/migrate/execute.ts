@@ -64,7 +64,7 @@ export async function applyMigration(
       try {
         await client.query(statement.text);
       } catch (error) {
-        throw migrationError(error, migration, statement);
+        throw migrationError(error, migration, statement, transaction);
       }
     }
     const ms = performance.now() - started;

@@ -19,7 +19,12 @@ const NO_TRANSACTION_ADVICE =
   '(or the format\'s own directive: dbmate "-- migrate:up transaction:false", goose "-- +goose NO TRANSACTION").';
 
 /** A failed statement's error, placed in its file: line, column and excerpt. */
-export function migrationError(error: unknown, migration: LoadedMigration, statement: Statement): MigrationError {
+export function migrationError(
+  error: unknown,
+  migration: LoadedMigration,
+  statement: Statement,
+  inTransaction: boolean,
+): MigrationError {
   const fields: PgErrorFields =
     typeof error === 'object' && error !== null ? (error as PgErrorFields) : { message: String(error) };
   const position = Number(fields.position);
@@ -38,9 +43,10 @@ export function migrationError(error: unknown, migration: LoadedMigration, state
     ...(fields.detail ? { pgDetail: fields.detail } : {}),
     ...(fields.hint ? { pgHint: fields.hint } : {}),
   };
-  if (APACHE.test(fields.message)) return new MigrationLicenseError(details, DEFAULT_IMAGE, error);
-  return new MigrationError(details, {
-    cause: error,
-    ...(fields.code === '25001' ? { advice: NO_TRANSACTION_ADVICE } : {}),
-  });
+  const partial = inTransaction
+    ? undefined
+    : 'The migration ran without a transaction: its statements before this one stay applied; the ledger does not list it.';
+  if (APACHE.test(fields.message)) return new MigrationLicenseError(details, DEFAULT_IMAGE, error, partial);
+  const advice = [fields.code === '25001' ? NO_TRANSACTION_ADVICE : undefined, partial].filter(Boolean).join('\n');
+  return new MigrationError(details, { cause: error, ...(advice ? { advice } : {}) });
 }
