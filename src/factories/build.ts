@@ -143,7 +143,9 @@ export function buildTree(definition: Definition, context: FactoryContext, reque
     const association = definition.associations.get(name);
     if (!association) continue;
     const parent = association.factory().definition;
-    parents.set(name, buildTree(parent, context, toRequest(parent, {}, [], {})).attrs);
+    const built = buildTree(parent, context, toRequest(parent, {}, [], {})).attrs;
+    // a parent whose key the database generates has none yet: keep the default foreign key
+    if (built[association.references] != null) parents.set(name, built);
   }
   return buildRow(definition, context, { ...request, parents });
 }
