@@ -6,6 +6,8 @@ export {
   type TestkitConfig,
 } from './config/index.js';
 export * from './container/index.js';
+export * from './domain/index.js';
 export { TimescaleTestkitError } from './errors.js';
+export * from './factories/index.js';
 export * from './isolation/index.js';
 export * from './migrate/index.js';

@@ -32,7 +32,7 @@ export class FactoryValidationError extends FactoryError {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
