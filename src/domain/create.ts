@@ -61,7 +61,7 @@ export function createFactories(db: Queryable, options: CreateFactoriesOptions =
   const tradingSession = tradingSessionFactory.bind(context);
   function candleSeries(series: CandleSeriesOptions & { returning: false }): Promise<number>;
   function candleSeries(series: CandleSeriesOptions): Promise<Awaited<ReturnType<typeof candlestick.create>>[]>;
-  function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
+  async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
     const rows = candleSeriesRows(series, context.faker(candlestickFactory.definition), context.refDate);
     const batch = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
     return series.returning === false
