@@ -48,6 +48,18 @@ interface Ohlc {
 
 const SCALE = 1e8;
 
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 /** A non-negative count of 1e-8 units printed as a numeric(24, 8) literal (fast path for series). */
 function scaled(units: number): string {
   const text = String(units).padStart(9, '0');
@@ -129,40 +141,54 @@ export interface CandleSeriesOptions {
 }
 
 /**
- * `count` contiguous candles: a random walk where each open is the previous close,
- * high >= max(open, close), low <= min(open, close) and volume > 0. Built in memory from
- * the factories' seed, then inserted with one statement per batch.
+ * `count` contiguous candles in batches of `size`: a random walk where each open is the
+ * previous close, high >= max(open, close), low <= min(open, close) and volume > 0, drawn
+ * from the factories' seed. Lazy, so a batch is generated while the previous one is inserted.
  */
-export function candleSeriesRows(options: CandleSeriesOptions, faker: Faker, refDate: Date): Candlestick[] {
+export function* candleSeriesBatches(
+  options: CandleSeriesOptions,
+  faker: Faker,
+  refDate: Date,
+  size: number,
+): Generator<Candlestick[]> {
   const interval = options.interval ?? '1m';
   const step = INTERVAL_MS[interval];
-  if (!step)
+  if (!step) {
     throw new FactoryValidationError('candlestick', 'interval', interval, `must be one of ${CANDLE_INTERVALS}`);
+  }
   const start = (options.from ?? refDate).getTime();
   if (start % step !== 0) {
     throw new FactoryValidationError('candlestick', 'from', options.from, `must be aligned on ${interval}`);
   }
   const symbol = options.symbol ?? 'BTCUSDT';
+  const exchange = options.exchange ?? 'BINANCE';
   const volatility = options.volatility ?? 0.002;
   let price = options.startPrice ?? BASE_PRICES[symbol] ?? 100;
   if (!(price > 0)) throw new FactoryValidationError('candlestick', 'startPrice', price, 'must be > 0');
-  const rows = new Array<Candlestick>(options.count);
-  for (let index = 0; index < options.count; index++) {
-    const open = price;
-    const close = Math.max(open * (1 + volatility * faker.number.float({ min: -1.7, max: 1.7 })), 1e-6);
-    const bars = ohlc(open, close, open * volatility * faker.number.float(), open * volatility * faker.number.float());
-    rows[index] = {
-      time: new Date(start + index * step),
-      symbol,
-      exchange: options.exchange ?? 'BINANCE',
-      interval,
-      ...bars,
-      volume: (1 + faker.number.float({ max: 100 })).toFixed(8),
-      tradesCount: faker.number.int({ min: 1, max: 2_000 }),
-    };
-    price = Number(bars.close);
+  // one draw from the seeded faker seeds a small fast generator for the whole walk
+  const random = mulberry32(faker.number.int({ max: 2 ** 32 - 1 }));
+  for (let begin = 0; begin < options.count; begin += size) {
+    const rows = new Array<Candlestick>(Math.min(size, options.count - begin));
+    for (let offset = 0; offset < rows.length; offset++) {
+      const open = price;
+      const close = Math.max(open * (1 + volatility * 3.4 * (random() - 0.5)), 1e-6);
+      const bars = ohlc(open, close, open * volatility * random(), open * volatility * random());
+      rows[offset] = {
+        time: new Date(start + (begin + offset) * step),
+        symbol,
+        exchange,
+        interval,
+        open: bars.open,
+        high: bars.high,
+        low: bars.low,
+        close: bars.close,
+        volume: scaled(SCALE + Math.round(random() * 100 * SCALE)),
+        tradesCount: 1 + Math.floor(random() * 2_000),
+      };
+      price = Number(bars.close);
+    }
+    yield rows;
   }
-  return rows;
 }
 
 export type CandlestickFactory = Factory<Candlestick, CandlestickSpec> & {

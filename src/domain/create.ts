@@ -1,4 +1,5 @@
 import {
+  DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
   type FactoryContextOptions,
@@ -6,7 +7,12 @@ import {
   type Queryable,
 } from '../factories/index.js';
 import { agentSignalFactory, agentStatusFactory } from './agents.js';
-import { type CandleSeriesOptions, type CandlestickFactory, candleSeriesRows, candlestickFactory } from './candles.js';
+import {
+  type CandleSeriesOptions,
+  type CandlestickFactory,
+  candleSeriesBatches,
+  candlestickFactory,
+} from './candles.js';
 import { type EmbeddingSource, similarTo } from './embeddings.js';
 import { createGraph, type GraphOptions, type TradingGraph } from './graph.js';
 import { llmDecisionFactory } from './llm.js';
@@ -18,6 +24,7 @@ import {
 } from './metrics.js';
 import { orderFactory } from './orders.js';
 import { positionFactory } from './positions.js';
+import { pipelined } from './series.js';
 import { tradingSessionFactory } from './sessions.js';
 import { tradeFactory } from './trades.js';
 
@@ -62,11 +69,15 @@ export function createFactories(db: Queryable, options: CreateFactoriesOptions =
   function candleSeries(series: CandleSeriesOptions & { returning: false }): Promise<number>;
   function candleSeries(series: CandleSeriesOptions): Promise<Awaited<ReturnType<typeof candlestick.create>>[]>;
   async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
-    const rows = candleSeriesRows(series, context.faker(candlestickFactory.definition), context.refDate);
-    const batch = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
-    return series.returning === false
-      ? candlestick.insertMany(rows, { ...batch, returning: false })
-      : candlestick.insertMany(rows, batch);
+    const size = Math.max(1, series.batchSize ?? DEFAULT_BATCH_SIZE);
+    const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
+    // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
+    const options = { validate: false, batchSize: size };
+    if (series.returning === false) {
+      const counts = await pipelined(batches, (rows) => candlestick.insertMany(rows, { ...options, returning: false }));
+      return counts.reduce((sum, count) => sum + count, 0);
+    }
+    return (await pipelined(batches, (rows) => candlestick.insertMany(rows, options))).flat();
   }
   const metricSeries = async (series: MetricSeriesOptions) => {
     let sessionId: string | null;

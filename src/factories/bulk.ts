@@ -4,7 +4,7 @@ import { FactoryError, FactoryInsertError } from './errors.js';
 import type { Executor, RawRow } from './queryable.js';
 
 /** Rows per statement. Each statement binds one text[] parameter per column, whatever the row count. */
-export const DEFAULT_BATCH_SIZE = 10_000;
+export const DEFAULT_BATCH_SIZE = 5_000;
 
 export interface InsertOptions {
   /** Name for error messages. */
@@ -61,15 +61,20 @@ function statement(table: TableInfo, columns: readonly ColumnInfo[], returning: 
 }
 
 function quote(text: string | null): string {
-  return text === null ? 'NULL' : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  if (text === null) return 'NULL';
+  return text.includes('"') || text.includes('\\') ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
 }
 
 function parametersFor(columns: readonly ColumnInfo[], rows: readonly Attributes[]): unknown[] {
   if (columns.length === 0) return [rows.length];
   return columns.map((column) => {
+    const { key } = column;
+    // strings go as they are except into json columns (where a string is a JSON string)
+    const plain = column.kind !== 'json';
     const parts = new Array<string>(rows.length);
     for (let index = 0; index < rows.length; index++) {
-      parts[index] = quote(encodeValue(column, rows[index]?.[column.key]));
+      const value = (rows[index] as Attributes)[key];
+      parts[index] = plain && typeof value === 'string' ? quote(value) : quote(encodeValue(column, value));
     }
     return `{${parts.join(',')}}`;
   });
@@ -82,21 +87,6 @@ export function decodeRow(table: TableInfo, raw: RawRow): Record<string, unknown
     row[column.key] = decodeValue(column, raw[`c${index}`] ?? null);
   });
   return row;
-}
-
-async function run(
-  executor: Executor,
-  table: TableInfo,
-  columns: readonly ColumnInfo[],
-  rows: readonly Attributes[],
-  returning: boolean,
-  options: InsertOptions,
-): Promise<RawRow[]> {
-  try {
-    return await executor.query(statement(table, columns, returning), parametersFor(columns, rows));
-  } catch (error) {
-    throw new FactoryInsertError(options.factory, table.table, error, options.seed);
-  }
 }
 
 /**
@@ -123,22 +113,45 @@ export async function insertRows(
 ): Promise<Record<string, unknown>[] | number> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const groups = new Map<string, { columns: ColumnInfo[]; indexes: number[] }>();
-  rows.forEach((row, index) => {
-    const columns = columnsOf(table, row, options.factory, options.seed);
-    const signature = columns.map((column) => column.name).join('\u0000');
-    const group = groups.get(signature) ?? { columns, indexes: [] };
+  for (const [index, row] of rows.entries()) {
+    const shape = Object.keys(row)
+      .filter((key) => row[key] !== undefined)
+      .join('\u0000');
+    let group = groups.get(shape);
+    if (!group) {
+      group = { columns: columnsOf(table, row, options.factory, options.seed), indexes: [] };
+      groups.set(shape, group);
+    }
     group.indexes.push(index);
-    groups.set(signature, group);
-  });
+  }
   const stored = new Array<Record<string, unknown>>(rows.length);
+  // Two statements in flight: the next batch's parameters are built while the server inserts
+  // the previous one (and a pool may run both at once). Never more, so a single pinned
+  // connection never waits long for its turn.
+  const inflight: Promise<void>[] = [];
+  let failure: unknown;
   for (const { columns, indexes } of groups.values()) {
-    for (let start = 0; start < indexes.length; start += batchSize) {
+    const text = statement(table, columns, options.returning);
+    for (let start = 0; start < indexes.length && failure === undefined; start += batchSize) {
       const slice = indexes.slice(start, start + batchSize);
-      const batch = slice.map((index) => rows[index] as Attributes);
-      const raw = await run(executor, table, columns, batch, options.returning, options);
-      if (!options.returning) continue;
-      for (const [offset, row] of raw.entries()) stored[slice[offset] as number] = decodeRow(table, row);
+      const parameters = parametersFor(
+        columns,
+        slice.map((index) => rows[index] as Attributes),
+      );
+      const sent = executor.query(text, parameters).then(
+        (raw) => {
+          if (!options.returning) return;
+          for (const [offset, row] of raw.entries()) stored[slice[offset] as number] = decodeRow(table, row);
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      inflight.push(sent);
+      if (inflight.length >= 2) await inflight.shift();
     }
   }
+  await Promise.all(inflight);
+  if (failure !== undefined) throw new FactoryInsertError(options.factory, table.table, failure, options.seed);
   return options.returning ? stored : rows.length;
 }

@@ -78,12 +78,12 @@ export async function insertReady(
   definition: Definition,
   context: FactoryContext,
   rows: readonly Attrs[],
-  options: CreateRowsOptions,
+  options: CreateRowsOptions & { validate: boolean },
 ): Promise<Attrs[] | number> {
   const executor = context.executor(definition.name);
   const table = await tableInfo(executor, definition.table);
   const validate = definition.validate;
-  if (validate) {
+  if (validate && options.validate) {
     const build = {
       ...hookBase(definition, context),
       vectorDimension: (key: string) => table.byKey.get(key)?.dimension,

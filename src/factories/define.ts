@@ -119,6 +119,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   async insertMany(rows: readonly Overrides<Row, S>[], options?: InsertManyOptions): Promise<Row[] | number> {
     const result = await insertReady(this.definition, this.#ctx(), rows as readonly Attrs[], {
       returning: options?.returning ?? true,
+      validate: options?.validate ?? true,
       ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     });
     return result as Row[] | number;
@@ -129,6 +130,8 @@ export interface InsertManyOptions {
   batchSize?: number;
   /** Default true: return the stored rows; false: only the count (no RETURNING, fastest). */
   returning?: boolean;
+  /** Default true. false skips the per-row rules, for generators whose rows are valid by construction. */
+  validate?: boolean;
 }
 
 function pick<Row, S>(overrides: ListOverrides<Row, S> | undefined, index: number): Overrides<Row, S> | undefined {
