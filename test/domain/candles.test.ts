@@ -75,6 +75,10 @@ describe('candlestick series', () => {
     }
     const count = await one<{ n: string }>(`SELECT count(*) AS n FROM candlesticks WHERE symbol = 'BNBUSDT'`);
     expect(Number(count.n)).toBe(24);
+    // the same series again collides on (symbol, exchange, interval, time): the insert error surfaces
+    await expect(
+      factories.candlestick.series({ symbol: 'BNBUSDT', interval: '1h', count: 24, batchSize: 5 }),
+    ).rejects.toMatchObject({ code: 'FACTORY_INSERT', sqlState: '23505' });
   });
 
   test('single candles: defaults never collide with series, bullish and bearish', async () => {
