@@ -69,7 +69,9 @@ export function toExecutor(db: Queryable): Executor {
     return pooled(db, pool, () => pool.end());
   }
   if ('pool' in db && typeof db.pool === 'object' && db.pool !== null) {
-    return pooled(db, db.pool, async () => undefined);
+    // a test database handle: its catalog is the same for every test, so cache by its URL
+    const url = (db as { connectionString?: unknown }).connectionString;
+    return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined);
   }
   const target = db as QueryFunction;
   if (typeof target.query !== 'function') {

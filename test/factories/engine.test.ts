@@ -329,6 +329,9 @@ describe('queryables', () => {
     await byUrl.end();
     const wrapped = { pool };
     expect((await owner.bind(wrapped, next()).create()).id).toBeTypeOf('number');
+    const handle = { pool, connectionString: database.url };
+    expect(toExecutor(handle).key).toBe(database.url);
+    expect((await owner.bind(handle, next()).create()).id).toBeTypeOf('number');
     const minimal = { query: (text: string, values?: unknown[]) => pool.query(text, values) };
     expect((await owner.bind(minimal, next()).create()).id).toBeTypeOf('number');
     expect(() => toExecutor({} as never)).toThrow(TypeError);
