@@ -20,7 +20,7 @@ export default defineConfig({
       include: ['src/**/*.ts', 'examples/repository/**/*.ts'],
       exclude: ['src/cli.ts'],
       reporter: ['text-summary', 'text'],
-      thresholds: { lines: 85, branches: 75, functions: 85, statements: 85 },
+      thresholds: { lines: 90, branches: 85, functions: 90, statements: 90 },
     },
   },
 });
