@@ -9,19 +9,8 @@ import {
   REFERENCE_DATE,
   realizedPnl,
 } from '../../src/index.js';
-import { schemaDatabase } from '../support/server.js';
+import { schemaDatabase, REFERENCE_TABLES as TABLES } from '../support/server.js';
 
-const TABLES = [
-  'trading_sessions',
-  'orders',
-  'trades',
-  'positions',
-  'agent_status',
-  'agent_signals',
-  'llm_decisions',
-  'candlesticks',
-  'performance_metrics',
-] as const;
 type Table = (typeof TABLES)[number];
 
 let database: Awaited<ReturnType<typeof schemaDatabase>>;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MigrationFormat, migrate } from '../../src/index.js';
-import { scratchDatabase } from '../support/server.js';
+import { REFERENCE_TABLES, scratchDatabase } from '../support/server.js';
 import { existing, FIXTURES, ledgerVersions, REFERENCE, withClient } from './support.js';
 
 interface Case {
@@ -74,17 +74,7 @@ describe('reference schema (fixtures/migrations)', () => {
         '003_agents',
         '004_timeseries',
       ]);
-      const tables = [
-        'trading_sessions',
-        'orders',
-        'trades',
-        'positions',
-        'agent_status',
-        'agent_signals',
-        'llm_decisions',
-        'candlesticks',
-        'performance_metrics',
-      ];
+      const tables = [...REFERENCE_TABLES];
       expect(await existing(db.url, tables)).toEqual(tables);
     } finally {
       await db.drop();

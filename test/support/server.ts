@@ -61,3 +61,16 @@ export async function schemaDatabase(
   }
   return database;
 }
+
+/** Every table of the reference schema (fixtures/migrations), hypertables included. */
+export const REFERENCE_TABLES = [
+  'trading_sessions',
+  'orders',
+  'trades',
+  'positions',
+  'agent_status',
+  'agent_signals',
+  'llm_decisions',
+  'candlesticks',
+  'performance_metrics',
+] as const;
