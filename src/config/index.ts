@@ -21,7 +21,9 @@ export interface TestkitConfig {
   reuse?: boolean;
   /** Per-test isolation (env `TIMESCALE_TESTKIT_ISOLATION`, default `transaction`). */
   isolation?: IsolationMode;
-  /** Clones made ahead per worker (default 1). */
+  /** Clones the run keeps waiting for its workers (default: the worker count). */
+  shared?: number;
+  /** Clones each worker process makes ahead for itself (default 0; useful with `isolate: false`). */
   prepared?: number;
   /** Pool sizes of the test databases' pools. */
   pool?: PoolSize;
@@ -38,6 +40,7 @@ export interface ResolvedTestkitConfig {
   format: MigrationFormat | 'auto';
   url: string | undefined;
   isolation: IsolationMode;
+  shared: number | undefined;
   prepared: number;
   pool: PoolSize;
   keepFailed: boolean;
@@ -99,7 +102,8 @@ export async function loadConfig(root: string, inline: TestkitConfig = {}): Prom
     format: merged.format ?? 'auto',
     url: env.TIMESCALE_TESTKIT_URL ?? merged.url,
     isolation,
-    prepared: merged.prepared ?? 1,
+    shared: merged.shared,
+    prepared: merged.prepared ?? 0,
     pool: merged.pool ?? {},
     keepFailed: envFlag('TIMESCALE_TESTKIT_KEEP_FAILED') ?? merged.keepFailed ?? false,
     seed,

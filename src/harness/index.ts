@@ -26,7 +26,11 @@ export interface PreparedRun {
  * Starts (or reuses, or skips for an external URL) the server, builds the template for the
  * migrations, and returns what workers need plus the teardown.
  */
-export async function prepareRun(root: string, inline: TestkitConfig = {}): Promise<PreparedRun> {
+export async function prepareRun(
+  root: string,
+  inline: TestkitConfig = {},
+  { workers = 1 }: { workers?: number } = {},
+): Promise<PreparedRun> {
   const config = await loadConfig(root, inline);
   const server = config.url ? undefined : await startTimescale(config.container);
   const serverUrl = config.url ?? (server as StartedTimescale).connectionString;
@@ -37,6 +41,7 @@ export async function prepareRun(root: string, inline: TestkitConfig = {}): Prom
     migrations: { dir: config.migrations, format: config.format },
     runId,
   });
+  const shared = await template.shareClones(config.shared ?? workers);
   debugLog(`run ${runId} ready on ${host}, template ${template.name}`);
   return {
     server,
@@ -53,6 +58,7 @@ export async function prepareRun(root: string, inline: TestkitConfig = {}): Prom
     },
     async teardown() {
       try {
+        await shared.stop();
         await template.dropRun();
         await template.close();
       } finally {

@@ -5,6 +5,7 @@ import { debugLog, timed } from '../debug.js';
 import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
 import { cloneDatabase, dropDatabase, listKitDatabases, terminateBackends } from './admin.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
+import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
 
 export interface TemplateOptions {
@@ -12,7 +13,7 @@ export interface TemplateOptions {
   migrations: string | MigrateOptions;
   /** Id carried by the names of the clones (default: the process's run id). */
   runId?: string;
-  /** Clones kept ready ahead of `clone()` calls (default 1). */
+  /** Clones this process keeps ready ahead of its own `clone()` calls (default 1). */
   prepared?: number;
   /** Pool sizes of the clones' pools. */
   pool?: PoolSize;
@@ -166,10 +167,31 @@ export class Template {
     }
   }
 
-  /** A fresh database with the migrated schema; one made ahead of time when available. */
+  /**
+   * Starts a pool of `size` clones that other processes (test workers) claim in `clone()`;
+   * it is topped up in the background until stopped.
+   */
+  async shareClones(size: number): Promise<SharedClonePool> {
+    const pool = new SharedClonePool(this.#admin, this.name, this.runId, size);
+    await pool.start();
+    return pool;
+  }
+
+  async #claimOrMake(): Promise<string> {
+    const name = this.#nextName();
+    this.#mine.add(name);
+    if (await claimShared(this.#admin, this.runId, name)) return name;
+    this.#mine.delete(name);
+    return this.#make();
+  }
+
+  /**
+   * A fresh database with the migrated schema: one made ahead of time in this process, else one
+   * the global setup made for the workers, else a new copy.
+   */
   async clone(): Promise<TestDatabase> {
     const started = performance.now();
-    const name = await (this.#ready.shift() ?? this.#make());
+    const name = await (this.#ready.shift() ?? this.#claimOrMake());
     this.#refill();
     debugLog(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
     return new TestDatabase({

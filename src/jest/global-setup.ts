@@ -8,11 +8,13 @@ const RUN_KEY = Symbol.for('timescale-testkit.jest.run');
  * builds the template, and hands connection data to the workers through the environment.
  */
 export default async function globalSetup(
-  globalConfig: { rootDir: string },
+  globalConfig: { rootDir: string; maxWorkers?: number },
   projectConfig?: { globals?: unknown },
 ): Promise<void> {
   const globals = (projectConfig?.globals ?? {}) as { timescaleTestkit?: TestkitConfig };
-  const run = await prepareRun(globalConfig.rootDir, globals.timescaleTestkit ?? {});
+  const run = await prepareRun(globalConfig.rootDir, globals.timescaleTestkit ?? {}, {
+    workers: globalConfig.maxWorkers ?? 1,
+  });
   process.env[HANDOVER_ENV] = JSON.stringify(run.handOver);
   (globalThis as Record<symbol, PreparedRun | undefined>)[RUN_KEY] = run;
 }

@@ -18,7 +18,9 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const provided = project.config.provide as { timescaleTestkitOptions?: TestkitConfig } | undefined;
-  const run = await prepareRun(project.config.root, provided?.timescaleTestkitOptions ?? {});
+  const run = await prepareRun(project.config.root, provided?.timescaleTestkitOptions ?? {}, {
+    workers: project.config.maxWorkers,
+  });
   project.provide('timescaleTestkit', run.handOver);
   return () => run.teardown();
 }

@@ -42,13 +42,14 @@ describe('loadConfig', () => {
     }
   });
 
-  it('has defaults: ./migrations, transaction isolation, one clone prepared', async () => {
+  it('has defaults: ./migrations, transaction isolation, clones shared by the run, none per worker', async () => {
     const config = await loadConfig(root);
     expect(config).toMatchObject({
       migrations: join(root, 'migrations'),
       format: 'auto',
       isolation: 'transaction',
-      prepared: 1,
+      shared: undefined,
+      prepared: 0,
       keepFailed: false,
       url: undefined,
     });

@@ -99,6 +99,24 @@ describe('createTemplate', () => {
     await admin.end();
   });
 
+  it('keeps a shared pool of clones that other processes claim, topped up in the background', async () => {
+    const shared = await template.shareClones(2);
+    expect(await databases('tk\\_tpltest\\_shared\\_%')).toHaveLength(2);
+    const worker = Template.attach(serverUrl(), template.name, { runId: 'tpltest', prepared: 0 });
+    const claimed = await worker.clone();
+    expect(claimed.name).toMatch(/^tk_tpltest_\d+_\d+_1$/);
+    expect((await claimed.query<{ n: number }>('SELECT count(*)::int AS n FROM template_marker')).rows[0]?.n).toBe(0);
+    for (let i = 0; i < 40 && (await databases('tk\\_tpltest\\_shared\\_%')).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await databases('tk\\_tpltest\\_shared\\_%')).toHaveLength(2);
+    await shared.stop();
+    await claimed.drop();
+    await worker.close();
+    await template.dropRun();
+    expect(await databases('tk\\_tpltest\\_shared\\_%')).toEqual([]);
+  });
+
   it('rebuilds under a new name when a migration changes', async () => {
     await writeFile(join(dir, '005_marker.sql'), 'CREATE TABLE template_marker (id int, note text);\n');
     const changed = await createTemplate(serverUrl(), { migrations: dir, runId: 'tpltest' });

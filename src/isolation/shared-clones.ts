@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { debugLog } from '../debug.js';
+import { cloneDatabase } from './admin.js';
+import type { DatabaseMarker } from './marker.js';
+
+/**
+ * Clones made ahead by the run's global setup for the workers to claim, so a test file starts
+ * without waiting for a copy. Claiming is a RENAME, which exactly one worker can win.
+ */
+export function sharedPrefix(runId: string): string {
+  return `tk_${runId}_shared_`.toLowerCase();
+}
+
+/**
+ * Keeps `size` clones waiting for the workers, like IntegreSQL's pool: the run's global setup
+ * fills it, then tops it up as workers claim clones (a cheap look at pg_database every few ms).
+ */
+export class SharedClonePool {
+  #counter = 0;
+  #stopped = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly admin: pg.Pool,
+    private readonly template: string,
+    private readonly runId: string,
+    private readonly size: number,
+  ) {}
+
+  async #waiting(): Promise<number> {
+    const { rows } = await this.admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_database WHERE starts_with(datname, $1)',
+      [sharedPrefix(this.runId)],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async #fill(): Promise<void> {
+    for (let missing = this.size - (await this.#waiting()); missing > 0 && !this.#stopped; missing--) {
+      this.#counter++;
+      const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.template };
+      await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker);
+    }
+  }
+
+  /** Fills the pool, then keeps it topped up in the background until {@link stop}. */
+  async start(intervalMs = 25): Promise<void> {
+    if (this.size <= 0) return;
+    await this.#fill();
+    this.#loop = (async () => {
+      while (!this.#stopped) {
+        await sleep(intervalMs);
+        await this.#fill().catch((error: unknown) => debugLog(`shared clone pool: ${String(error)}`));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop;
+  }
+}
+
+/** Renames one waiting shared clone to `name`; false when none is left (or all are busy). */
+export async function claimShared(admin: pg.Pool, runId: string, name: string): Promise<boolean> {
+  const prefix = sharedPrefix(runId);
+  const { rows } = await admin.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
+    [prefix],
+  );
+  for (const { datname } of rows) {
+    try {
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${pg.escapeIdentifier(name)}`);
+      debugLog(`claimed shared clone ${datname} as ${name}`);
+      return true;
+    } catch {
+      // another worker renamed it first, or a session is connected to it: try the next
+    }
+  }
+  return false;
+}
