@@ -15,7 +15,7 @@ const [packed] = JSON.parse(
 );
 execFileSync('tar', ['-xzf', join(scratch, packed.filename), '-C', target, '--strip-components=1']);
 
-const expected = ['startTimescale', 'TimescaleContainer', 'pruneContainers'];
+const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory'];
 const probe = (kind, code) => {
   const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
     cwd: scratch,
@@ -28,5 +28,25 @@ const probe = (kind, code) => {
 };
 probe('esm', "const m = await import('timescale-testkit'); console.log(JSON.stringify(Object.keys(m)))");
 probe('cjs', "console.log(JSON.stringify(Object.keys(require('timescale-testkit'))))");
+
+// subpaths: the jest helpers in both formats, the global setups' default exports
+const subpath = (kind, specifier, name) => {
+  const code =
+    kind === 'esm'
+      ? `const m = await import('${specifier}'); console.log(typeof m.${name})`
+      : `console.log(typeof require('${specifier}').${name})`;
+  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
+    cwd: scratch,
+    encoding: 'utf8',
+  }).trim();
+  if (out !== 'function') throw new Error(`${kind} ${specifier} lacks ${name}`);
+  console.log(`pack: ${kind} ${specifier} loads`);
+};
+for (const kind of ['esm', 'cjs']) {
+  subpath(kind, 'timescale-testkit/jest', 'useTestDatabase');
+  subpath(kind, 'timescale-testkit/jest/global-setup', 'default');
+  subpath(kind, 'timescale-testkit/jest/global-teardown', 'default');
+  subpath(kind, 'timescale-testkit/vitest/global-setup', 'default');
+}
 console.log(`pack: ${packed.filename} ${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB`);
 rmSync(scratch, { recursive: true, force: true });
