@@ -4,7 +4,8 @@
 #
 #   docker/local-image/build.sh [TAG]      (default: timescale-testkit/timescaledb-local:pg17)
 #
-# Skips the build when TAG already exists. Needs: docker (engine running),
+# Skips the build when TAG exists and was built from this recipe (a label carries the
+# recipe's hash; an edited Dockerfile or entrypoint rebuilds). Needs: docker (engine running),
 # debootstrap, root. The Debian mirror is taken from DEBIAN_MIRROR or from this
 # machine's apt sources.
 set -euo pipefail
@@ -14,7 +15,9 @@ SUITE="${DEBIAN_SUITE:-trixie}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export DOCKER_BUILDKIT=0
 
-if docker image inspect "$TAG" >/dev/null 2>&1; then
+RECIPE=$(cat "$HERE/Dockerfile" "$HERE/docker-entrypoint.sh" | sha256sum | cut -c1-16)
+built=$(docker image inspect --format '{{ index .Config.Labels "org.timescale-testkit.recipe" }}' "$TAG" 2>/dev/null || true)
+if [ "$built" = "$RECIPE" ]; then
   echo "local-image: $TAG already present"
   exit 0
 fi
@@ -46,5 +49,5 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
 fi
 
 echo "local-image: building $TAG"
-docker build -q --build-arg "BASE=$base" -t "$TAG" "$HERE" >/dev/null
+docker build -q --build-arg "BASE=$base" --label "org.timescale-testkit.recipe=$RECIPE" -t "$TAG" "$HERE" >/dev/null
 echo "local-image: $TAG built"

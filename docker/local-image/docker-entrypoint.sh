@@ -36,12 +36,15 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
       -c "CREATE DATABASE \"${POSTGRES_DB//\"/\"\"}\"" >/dev/null
   fi
+  shopt -s nullglob
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
-      *.sh) . "$f" ;;
-      *.sql) psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -f "$f" >/dev/null ;;
+      *.sh) echo "running $f"; . "$f" ;;
+      *.sql) echo "running $f"; psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -f "$f" >/dev/null ;;
+      *) echo "ignoring $f" ;;
     esac
-  done 2>/dev/null || true
+  done
+  shopt -u nullglob
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   echo 'PostgreSQL init process complete; ready for start up.'
 fi
