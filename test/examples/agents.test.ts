@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { ConstraintViolationError, NotFoundError, ValidationError } from '../../examples/repository/index.js';
-import { seedAgent, seedSignal, test } from './support.js';
+import type { SignalKind } from '../../src/index.js';
+import { test } from './support.js';
 
 const minutesAgo = (minutes: number, from = Date.now()) => new Date(from - minutes * 60_000);
 
@@ -35,9 +36,9 @@ describe('agent status', () => {
     expect(await repos.agents.get('analyst-1')).toEqual(failed);
   });
 
-  test('going back to STARTING restarts startedAt; other statuses keep it', async ({ db, repos }) => {
+  test('going back to STARTING restarts startedAt; other statuses keep it', async ({ repos, factories }) => {
     const longAgo = new Date('2024-01-01T00:00:00Z');
-    const { name } = await seedAgent(db.pool, { startedAt: longAgo, lastHeartbeat: longAgo });
+    const { name } = await factories.agentStatus.create({ startedAt: longAgo, lastHeartbeat: longAgo });
     const running = await repos.agents.upsertStatus({ name, type: 'analyst', status: 'RUNNING' });
     expect(running.startedAt).toEqual(longAgo);
     expect(running.lastHeartbeat.getTime()).toBeGreaterThan(longAgo.getTime());
@@ -60,8 +61,8 @@ describe('agent status', () => {
     await expect(repos.agents.heartbeat('ghost')).rejects.toThrow(NotFoundError);
   });
 
-  test('heartbeat moves last_heartbeat to now or to the given time', async ({ db, repos }) => {
-    const { name } = await seedAgent(db.pool, { lastHeartbeat: minutesAgo(60) });
+  test('heartbeat moves last_heartbeat to now or to the given time', async ({ repos, factories }) => {
+    const { name } = await factories.agentStatus.create({ lastHeartbeat: minutesAgo(60) });
     const before = Date.now();
     const beat = await repos.agents.heartbeat(name);
     expect(beat.lastHeartbeat.getTime()).toBeGreaterThanOrEqual(before - 5_000);
@@ -69,12 +70,16 @@ describe('agent status', () => {
     expect((await repos.agents.heartbeat(name, at)).lastHeartbeat).toEqual(at);
   });
 
-  test('listStale lists live agents silent for longer than the threshold, stalest first', async ({ db, repos }) => {
-    const fresh = await seedAgent(db.pool, { status: 'RUNNING', lastHeartbeat: minutesAgo(1) });
-    const running = await seedAgent(db.pool, { status: 'RUNNING', lastHeartbeat: minutesAgo(10) });
-    const starting = await seedAgent(db.pool, { status: 'STARTING', lastHeartbeat: minutesAgo(20) });
-    await seedAgent(db.pool, { status: 'STOPPED', lastHeartbeat: minutesAgo(60) });
-    await seedAgent(db.pool, { status: 'ERROR', lastHeartbeat: minutesAgo(60) });
+  test('listStale lists live agents silent for longer than the threshold, stalest first', async ({
+    repos,
+    factories,
+  }) => {
+    // heartbeats relative to the database's clock, not to the factories' reference date (2024-01-01)
+    const fresh = await factories.agentStatus.with('running').create({ lastHeartbeat: minutesAgo(1) });
+    const running = await factories.agentStatus.with('running').create({ lastHeartbeat: minutesAgo(10) });
+    const starting = await factories.agentStatus.with('starting').create({ lastHeartbeat: minutesAgo(20) });
+    await factories.agentStatus.with('stopped').create({ lastHeartbeat: minutesAgo(60) });
+    await factories.agentStatus.with('errored').create({ lastHeartbeat: minutesAgo(60) });
     const names = async (ms: number) => (await repos.agents.listStale(ms)).map((agent) => agent.name);
     expect(await names(5 * 60_000)).toEqual([starting.name, running.name]);
     expect(await names(15 * 60_000)).toEqual([starting.name]);
@@ -133,14 +138,16 @@ describe('agent signals', () => {
     expect(error).toMatchObject({ entity: 'agent_signal' });
   });
 
-  test('signals filters by agent, symbol, signal and time range, newest first', async ({ db, repos }) => {
+  test('signals filters by agent, symbol, signal and time range, newest first', async ({ repos, factories }) => {
     const t = (minute: number) => new Date(Date.UTC(2024, 0, 1, 0, minute));
-    const a1 = await seedSignal(db.pool, { agentName: 'a', symbol: 'BTCUSDT', signal: 'BUY', createdAt: t(1) });
-    const a2 = await seedSignal(db.pool, { agentName: 'a', symbol: 'ETHUSDT', signal: 'SELL', createdAt: t(2) });
-    const b3 = await seedSignal(db.pool, { agentName: 'b', symbol: 'BTCUSDT', signal: 'SELL', createdAt: t(3) });
-    const b4 = await seedSignal(db.pool, { agentName: 'b', symbol: 'BTCUSDT', signal: 'HOLD', createdAt: t(4) });
+    const signal = factories.agentSignal;
+    const a1 = await signal.with('buy').create({ agentName: 'a', symbol: 'BTCUSDT', createdAt: t(1) });
+    const a2 = await signal.with('sell').create({ agentName: 'a', symbol: 'ETHUSDT', createdAt: t(2) });
+    const b3 = await signal.with('sell').create({ agentName: 'b', symbol: 'BTCUSDT', createdAt: t(3) });
+    const b4 = await signal.with('hold').create({ agentName: 'b', symbol: 'BTCUSDT', createdAt: t(4) });
+    // the repository reads bigint ids as strings, the factories as numbers
     const ids = async (filter: Parameters<typeof repos.agents.signals>[0]) =>
-      (await repos.agents.signals(filter)).map((signal) => signal.id);
+      (await repos.agents.signals(filter)).map((signal) => Number(signal.id));
     expect(await ids(undefined)).toEqual([b4.id, b3.id, a2.id, a1.id]);
     expect(await ids({ agentName: 'a' })).toEqual([a2.id, a1.id]);
     expect(await ids({ symbol: 'BTCUSDT' })).toEqual([b4.id, b3.id, a1.id]);
@@ -151,23 +158,22 @@ describe('agent signals', () => {
     expect(await ids({ agentName: 'nobody' })).toEqual([]);
   });
 
-  test('consensus is a confidence-weighted vote of each agent latest signal in the window', async ({ db, repos }) => {
+  test('consensus is a confidence-weighted vote of each agent latest signal in the window', async ({
+    repos,
+    factories,
+  }) => {
     const at = new Date('2024-06-01T12:00:00Z');
     const ago = (minutes: number) => minutesAgo(minutes, at.getTime());
-    await seedSignal(db.pool, { agentName: 'a1', signal: 'SELL', confidence: '0.99', createdAt: ago(2) });
-    await seedSignal(db.pool, { agentName: 'a1', signal: 'BUY', confidence: '0.9', createdAt: ago(1) });
-    await seedSignal(db.pool, { agentName: 'a2', signal: 'BUY', confidence: '0.6', createdAt: ago(3) });
-    await seedSignal(db.pool, { agentName: 'a3', signal: 'SELL', confidence: '0.7', createdAt: ago(1) });
-    await seedSignal(db.pool, { agentName: 'a4', signal: 'HOLD', confidence: '0.5', createdAt: ago(0.5) });
-    await seedSignal(db.pool, { agentName: 'a5', signal: 'SELL', confidence: '1', createdAt: ago(120) });
-    await seedSignal(db.pool, { agentName: 'a3', signal: 'BUY', confidence: '1', createdAt: ago(-1) });
-    await seedSignal(db.pool, {
-      agentName: 'a6',
-      symbol: 'ETHUSDT',
-      signal: 'SELL',
-      confidence: '1',
-      createdAt: ago(1),
-    });
+    const vote = (agentName: string, signal: SignalKind, confidence: string, minutes: number, symbol = 'BTCUSDT') =>
+      factories.agentSignal.create({ agentName, symbol, signal, confidence, createdAt: ago(minutes) });
+    await vote('a1', 'SELL', '0.99', 2);
+    await vote('a1', 'BUY', '0.9', 1);
+    await vote('a2', 'BUY', '0.6', 3);
+    await vote('a3', 'SELL', '0.7', 1);
+    await vote('a4', 'HOLD', '0.5', 0.5);
+    await vote('a5', 'SELL', '1', 120);
+    await vote('a3', 'BUY', '1', -1);
+    await vote('a6', 'SELL', '1', 1, 'ETHUSDT');
 
     expect(await repos.agents.consensus('BTCUSDT', 60 * 60_000, at)).toEqual({
       symbol: 'BTCUSDT',
@@ -186,10 +192,12 @@ describe('agent signals', () => {
     });
   });
 
-  test('consensus is HOLD on a tie at the top and without votes', async ({ db, repos }) => {
-    await seedSignal(db.pool, { agentName: 'bull', signal: 'BUY', confidence: '0.75' });
-    await seedSignal(db.pool, { agentName: 'bear', signal: 'SELL', confidence: '0.75' });
-    await seedSignal(db.pool, { agentName: 'calm', signal: 'HOLD', confidence: '0.5' });
+  test('consensus is HOLD on a tie at the top and without votes', async ({ repos, factories }) => {
+    // within the last minute of the database's clock (factory dates default to before 2024-01-01)
+    const signal = { symbol: 'BTCUSDT', createdAt: minutesAgo(0.5) };
+    await factories.agentSignal.with('buy').create({ ...signal, agentName: 'bull', confidence: '0.75' });
+    await factories.agentSignal.with('sell').create({ ...signal, agentName: 'bear', confidence: '0.75' });
+    await factories.agentSignal.with('hold').create({ ...signal, agentName: 'calm', confidence: '0.5' });
     expect(await repos.agents.consensus('BTCUSDT', 60_000)).toEqual({
       symbol: 'BTCUSDT',
       signal: 'HOLD',

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect } from 'vitest';
 import { health, ping, poolStats, transaction } from '../../examples/repository/index.js';
 import { scratchDatabase, urlFor } from '../support/server.js';
-import { seedSession, test } from './support.js';
+import { test } from './support.js';
 
 describe('connection', () => {
   test('ping answers with a round trip in milliseconds', async ({ db }) => {
@@ -81,8 +81,8 @@ describe('connection', () => {
     expect(rows).toEqual([{ symbol: 'ETHUSDT' }]);
   });
 
-  test('transaction rolls back everything when the work throws', async ({ db }) => {
-    const kept = await seedSession(db.pool, { symbol: 'KEEP' });
+  test('transaction rolls back everything when the work throws', async ({ db, factories }) => {
+    const kept = await factories.tradingSession.create({ symbol: 'KEEP' });
     await expect(
       transaction(db.pool, async (client) => {
         await client.query("INSERT INTO trading_sessions (mode, symbol, initial_capital) VALUES ('PAPER', 'GONE', 1)");

@@ -5,11 +5,14 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../examples/repository/index.js';
-import { embedding, seedDecision, seedSession, test } from './support.js';
+import { embedding, test } from './support.js';
 
 describe('llm decisions', () => {
-  test('recordDecision stores the decision with its embedding and reads it back as numbers', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('recordDecision stores the decision with its embedding and reads it back as numbers', async ({
+    repos,
+    factories,
+  }) => {
+    const session = await factories.tradingSession.create();
     const vector = embedding(0.5, -0.25, 0.125);
     const decision = await repos.llm.recordDecision({
       agentName: 'strategist',
@@ -62,18 +65,15 @@ describe('llm decisions', () => {
     });
   });
 
-  test('recentDecisions pages newest first and filters', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('recentDecisions pages newest first and filters', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 0, minute));
-    const d1 = await seedDecision(db.pool, { agentName: 'a', symbol: 'BTCUSDT', createdAt: at(1), outcome: 'SUCCESS' });
-    const d2 = await seedDecision(db.pool, {
-      agentName: 'b',
-      symbol: 'ETHUSDT',
-      createdAt: at(2),
-      sessionId: session.id,
-    });
-    const d3 = await seedDecision(db.pool, { agentName: 'a', symbol: 'ETHUSDT', createdAt: at(3), outcome: 'FAILURE' });
-    const ids = (page: { items: { id: string }[] }) => page.items.map((decision) => decision.id);
+    const decision = factories.llmDecision;
+    const d1 = await decision.with('success').create({ agentName: 'a', symbol: 'BTCUSDT', createdAt: at(1) });
+    const d2 = await decision.create({ agentName: 'b', symbol: 'ETHUSDT', createdAt: at(2), session });
+    const d3 = await decision.with('failure').create({ agentName: 'a', symbol: 'ETHUSDT', createdAt: at(3) });
+    // the repository reads bigint ids as strings, the factories as numbers
+    const ids = (page: { items: { id: string }[] }) => page.items.map((decision) => Number(decision.id));
 
     const first = await repos.llm.recentDecisions({}, { limit: 2 });
     expect(ids(first)).toEqual([d3.id, d2.id]);
@@ -89,15 +89,16 @@ describe('llm decisions', () => {
     expect(ids(await repos.llm.recentDecisions())).toEqual([d3.id, d2.id, d1.id]);
   });
 
-  test('searchSimilar returns the k nearest by cosine distance, nearest first', async ({ db, repos }) => {
-    const exact = await seedDecision(db.pool, { embedding: embedding(1) });
-    const close = await seedDecision(db.pool, { embedding: embedding(0.9, 0.1) });
-    const orthogonal = await seedDecision(db.pool, { embedding: embedding(0, 1) });
-    const opposite = await seedDecision(db.pool, { embedding: embedding(-1) });
-    await seedDecision(db.pool, {});
+  test('searchSimilar returns the k nearest by cosine distance, nearest first', async ({ repos, factories }) => {
+    const vectors = [embedding(1), embedding(0.9, 0.1), embedding(0, 1), embedding(-1)];
+    const [exact, close, orthogonal, opposite] = (
+      await factories.llmDecision.createList(vectors.length, (index) => ({ embedding: vectors[index] }))
+    ).map((decision) => decision.id);
+    await factories.llmDecision.with('withoutEmbedding').create();
+    const ids = (rows: { id: string }[]) => rows.map((row) => Number(row.id));
 
     const all = await repos.llm.searchSimilar(embedding(1), 10);
-    expect(all.map((decision) => decision.id)).toEqual([exact.id, close.id, orthogonal.id, opposite.id]);
+    expect(ids(all)).toEqual([exact, close, orthogonal, opposite]);
     const distances = all.map((decision) => decision.distance);
     expect(distances[0]).toBeCloseTo(0, 6);
     expect(distances[1]).toBeCloseTo(1 - 0.9 / Math.hypot(0.9, 0.1), 6);
@@ -105,21 +106,18 @@ describe('llm decisions', () => {
     expect(distances[3]).toBeCloseTo(2, 6);
 
     const nearest = await repos.llm.searchSimilar(embedding(0.2, 1), 2);
-    expect(nearest.map((decision) => decision.id)).toEqual([orthogonal.id, close.id]);
+    expect(ids(nearest)).toEqual([orthogonal, close]);
     expect(nearest[0]?.embedding).toEqual(embedding(0, 1));
   });
 
-  test('searchSimilar applies the filter before taking the k nearest', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    await seedDecision(db.pool, { agentName: 'a', embedding: embedding(1) });
-    const farA = await seedDecision(db.pool, { agentName: 'a', symbol: 'ETHUSDT', embedding: embedding(0, 1) });
-    const b = await seedDecision(db.pool, {
-      agentName: 'b',
-      sessionId: session.id,
-      outcome: 'SUCCESS',
-      embedding: embedding(1, 1),
-    });
-    const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+  test('searchSimilar applies the filter before taking the k nearest', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    await factories.llmDecision.create({ agentName: 'a', symbol: 'BTCUSDT', embedding: embedding(1) });
+    const farA = await factories.llmDecision.create({ agentName: 'a', symbol: 'ETHUSDT', embedding: embedding(0, 1) });
+    const b = await factories.llmDecision
+      .with('success')
+      .create({ agentName: 'b', symbol: 'BTCUSDT', session, embedding: embedding(1, 1) });
+    const ids = (rows: { id: string }[]) => rows.map((row) => Number(row.id));
     expect(ids(await repos.llm.searchSimilar(embedding(1), 5, { agentName: 'b' }))).toEqual([b.id]);
     expect(ids(await repos.llm.searchSimilar(embedding(1), 5, { symbol: 'ETHUSDT' }))).toEqual([farA.id]);
     expect(ids(await repos.llm.searchSimilar(embedding(1), 5, { sessionId: session.id, outcome: 'SUCCESS' }))).toEqual([
@@ -133,8 +131,8 @@ describe('llm decisions', () => {
     await expect(repos.llm.searchSimilar([1, 0], 1)).rejects.toMatchObject({ field: 'embedding' });
   });
 
-  test('updateOutcome settles a pending decision once', async ({ db, repos }) => {
-    const { id } = await seedDecision(db.pool, { outcome: 'PENDING' });
+  test('updateOutcome settles a pending decision once', async ({ repos, factories }) => {
+    const id = String((await factories.llmDecision.with('pending').create()).id);
     const settled = await repos.llm.updateOutcome(id, 'SUCCESS', '12.5');
     expect(settled).toMatchObject({ id, outcome: 'SUCCESS', pnl: '12.50000000' });
     const error = await repos.llm.updateOutcome(id, 'FAILURE', '-1').catch((e: unknown) => e);
@@ -143,8 +141,8 @@ describe('llm decisions', () => {
     expect((await repos.llm.get(id)).pnl).toBe('12.50000000');
   });
 
-  test('updateOutcome of a decision without outcome, and of an unknown one', async ({ db, repos }) => {
-    const { id } = await seedDecision(db.pool, { embedding: embedding(1) });
+  test('updateOutcome of a decision without outcome, and of an unknown one', async ({ repos, factories }) => {
+    const id = String((await factories.llmDecision.create({ outcome: null, embedding: embedding(1) })).id);
     const neutral = await repos.llm.updateOutcome(id, 'NEUTRAL');
     expect(neutral).toMatchObject({ outcome: 'NEUTRAL', pnl: null, embedding: embedding(1) });
     await expect(repos.llm.updateOutcome('424242', 'SUCCESS')).rejects.toThrow(NotFoundError);

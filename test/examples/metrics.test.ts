@@ -1,16 +1,16 @@
 import { describe, expect } from 'vitest';
-import { seedMetric, seedSession, test } from './support.js';
+import { test } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
 describe('performance metrics (hypertable)', () => {
-  test('record stores a point, by default now and without session', async ({ db, repos }) => {
+  test('record stores a point, by default now and without session', async ({ db, repos, factories }) => {
     const before = Date.now();
     const point = await repos.metrics.record({ metric: 'equity', value: 10_000.5 });
     expect(point).toMatchObject({ metric: 'equity', value: 10_000.5, sessionId: null, metadata: {} });
     expect(point.time.getTime()).toBeGreaterThanOrEqual(before - 5_000);
-    const session = await seedSession(db.pool);
+    const session = await factories.tradingSession.create();
     const given = await repos.metrics.record({
       metric: 'drawdown',
       value: -0.125,
@@ -31,12 +31,13 @@ describe('performance metrics (hypertable)', () => {
     expect(rows.map((row) => row.hypertable_name)).toEqual(['candlesticks', 'performance_metrics']);
   });
 
-  test('series returns the raw points of one metric in time order, filtered', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    await seedMetric(db.pool, { metric: 'equity', value: 3, time: at(3), sessionId: session.id });
-    await seedMetric(db.pool, { metric: 'equity', value: 1, time: at(1), sessionId: session.id });
-    await seedMetric(db.pool, { metric: 'equity', value: 2, time: at(2) });
-    await seedMetric(db.pool, { metric: 'pnl', value: 9, time: at(2), sessionId: session.id });
+  test('series returns the raw points of one metric in time order, filtered', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    const metric = factories.performanceMetric;
+    await metric.create({ metric: 'equity', value: 3, time: at(3), session });
+    await metric.create({ metric: 'equity', value: 1, time: at(1), session });
+    await metric.create({ metric: 'equity', value: 2, time: at(2), session: null });
+    await metric.create({ metric: 'pnl', value: 9, time: at(2), session });
     expect(await repos.metrics.series('equity')).toEqual([
       { time: at(1), value: 1 },
       { time: at(2), value: 2 },
@@ -51,11 +52,37 @@ describe('performance metrics (hypertable)', () => {
     expect(await repos.metrics.series('nothing')).toEqual([]);
   });
 
-  test('series with a bucket folds the points with time_bucket', async ({ db, repos }) => {
+  test('series reads back a generated random walk exactly, per session and metric', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    const points = await factories.performanceMetric.series({
+      session,
+      metrics: ['equity', 'drawdown'],
+      count: 48,
+      from: at(0),
+      interval: '1h',
+    });
+    await factories.performanceMetric.series({ metrics: ['equity'], count: 5, from: at(0) });
+    const walk = (metric: string) =>
+      points.filter((point) => point.metric === metric).map(({ time, value }) => ({ time, value }));
+    const equity = walk('equity');
+    expect(equity).toHaveLength(48);
+    expect(await repos.metrics.series('equity', { sessionId: session.id })).toEqual(equity);
+    expect(await repos.metrics.series('drawdown', { sessionId: session.id })).toEqual(walk('drawdown'));
+    const daily = await repos.metrics.series('equity', { sessionId: session.id, bucket: '1 day', aggregate: 'last' });
+    expect(daily).toEqual([
+      { time: at(0), value: equity[23]?.value },
+      { time: at(24 * 60), value: equity[47]?.value },
+    ]);
+  });
+
+  test('series with a bucket folds the points with time_bucket', async ({ repos, factories }) => {
     const values = [1, 2, 4, 8, 16, 32];
-    for (const [index, value] of values.entries()) {
-      await seedMetric(db.pool, { metric: 'latency', value, time: at(index * 10) });
-    }
+    await factories.performanceMetric.createList(values.length, (index) => ({
+      metric: 'latency',
+      value: values[index],
+      time: at(index * 10),
+      session: null,
+    }));
     const bucketed = (aggregate?: 'avg' | 'min' | 'max' | 'sum' | 'last') =>
       repos.metrics.series('latency', { bucket: '30 minutes', aggregate });
     expect(await bucketed()).toEqual([
@@ -75,12 +102,13 @@ describe('performance metrics (hypertable)', () => {
     expect(hourly).toEqual([{ time: at(0), value: 2 + 4 + 8 + 16 }]);
   });
 
-  test('latest returns the newest point of every metric, per session or global', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    await seedMetric(db.pool, { metric: 'equity', value: 100, time: at(1), sessionId: session.id });
-    await seedMetric(db.pool, { metric: 'equity', value: 101, time: at(5), sessionId: session.id });
-    await seedMetric(db.pool, { metric: 'sharpe', value: 1.5, time: at(2), sessionId: session.id });
-    await seedMetric(db.pool, { metric: 'equity', value: 999, time: at(9) });
+  test('latest returns the newest point of every metric, per session or global', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    const metric = factories.performanceMetric;
+    await metric.create({ metric: 'equity', value: 100, time: at(1), session });
+    await metric.create({ metric: 'equity', value: 101, time: at(5), session });
+    await metric.with('sharpe').create({ value: 1.5, time: at(2), session });
+    await metric.create({ metric: 'equity', value: 999, time: at(9), session: null });
     const latest = await repos.metrics.latest(session.id);
     expect(latest.map(({ metric, value, time }) => ({ metric, value, time }))).toEqual([
       { metric: 'equity', value: 101, time: at(5) },

@@ -10,10 +10,20 @@ import {
   poolStats,
   ValidationError,
 } from '../../examples/repository/index.js';
-import { seedOrder, seedSession, test } from './support.js';
+import type { OrderTrait } from '../../src/index.js';
+import { test } from './support.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const STATUSES: OrderStatus[] = ['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'];
+/** The factory trait that puts a new order in each status (EXPIRED has none: given as an override). */
+const TRAITS = {
+  NEW: [],
+  PARTIALLY_FILLED: ['partiallyFilled'],
+  FILLED: ['filled'],
+  CANCELED: ['canceled'],
+  REJECTED: ['rejected'],
+  EXPIRED: [],
+} as const satisfies Record<OrderStatus, readonly OrderTrait[]>;
 const CHANGES: OrderStatusChange[] = [
   { status: 'PARTIALLY_FILLED', executedQuantity: '0.5', executedQuoteQuantity: '50' },
   { status: 'FILLED', executedQuoteQuantity: '100' },
@@ -23,8 +33,8 @@ const CHANGES: OrderStatusChange[] = [
 ];
 
 describe('orders', () => {
-  test('insert places a NEW order with exact quantities', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('insert places a NEW order with exact quantities', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const order = await repos.orders.insert({
       sessionId: session.id,
       symbol: 'BTCUSDT',
@@ -56,8 +66,8 @@ describe('orders', () => {
     expect(await repos.orders.get(order.id)).toEqual(order);
   });
 
-  test('insert refuses a LIMIT order without price and an unknown session, typed', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('insert refuses a LIMIT order without price and an unknown session, typed', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const base = { symbol: 'BTCUSDT', side: 'SELL', quantity: '1' } as const;
     await expect(repos.orders.insert({ ...base, sessionId: session.id, type: 'LIMIT' })).rejects.toMatchObject({
       name: 'ConstraintViolationError',
@@ -76,8 +86,11 @@ describe('orders', () => {
     });
   });
 
-  test('NEW -> PARTIALLY_FILLED -> PARTIALLY_FILLED -> FILLED records executed quantities', async ({ db, repos }) => {
-    const { id } = await seedOrder(db.pool, { quantity: '1.5' });
+  test('NEW -> PARTIALLY_FILLED -> PARTIALLY_FILLED -> FILLED records executed quantities', async ({
+    repos,
+    factories,
+  }) => {
+    const { id } = await factories.order.create({ quantity: '1.5' });
     const first = await repos.orders.updateStatus(id, {
       status: 'PARTIALLY_FILLED',
       executedQuantity: '0.5',
@@ -101,8 +114,8 @@ describe('orders', () => {
     });
   });
 
-  test('NEW -> FILLED executes the whole quantity at once', async ({ db, repos }) => {
-    const { id } = await seedOrder(db.pool, { quantity: '2' });
+  test('NEW -> FILLED executes the whole quantity at once', async ({ repos, factories }) => {
+    const { id } = await factories.order.create({ quantity: '2' });
     const filled = await repos.orders.updateStatus(id, { status: 'FILLED', executedQuoteQuantity: '200.2' });
     expect(filled).toMatchObject({
       status: 'FILLED',
@@ -112,35 +125,39 @@ describe('orders', () => {
     expect(filled.filledAt).toBeInstanceOf(Date);
   });
 
-  test('CANCELED sets canceled_at and keeps what was executed', async ({ db, repos }) => {
-    const { id } = await seedOrder(db.pool, { status: 'PARTIALLY_FILLED', executedQuantity: '0.25' });
+  test('CANCELED sets canceled_at and keeps what was executed', async ({ repos, factories }) => {
+    const { id } = await factories.order.with('partiallyFilled').create({ quantity: '1', executedQuantity: '0.25' });
     const canceledAt = new Date('2024-03-02T00:00:00Z');
     const canceled = await repos.orders.updateStatus(id, { status: 'CANCELED', canceledAt });
     expect(canceled).toMatchObject({ status: 'CANCELED', canceledAt, executedQuantity: '0.25000000', filledAt: null });
-    const now = await repos.orders.updateStatus((await seedOrder(db.pool)).id, { status: 'CANCELED' });
+    const now = await repos.orders.updateStatus((await factories.order.create()).id, { status: 'CANCELED' });
     expect(now.canceledAt).toBeInstanceOf(Date);
   });
 
-  test('REJECTED keeps the error message, EXPIRED just ends the order', async ({ db, repos }) => {
-    const rejected = await repos.orders.updateStatus((await seedOrder(db.pool)).id, {
+  test('REJECTED keeps the error message, EXPIRED just ends the order', async ({ repos, factories }) => {
+    const rejected = await repos.orders.updateStatus((await factories.order.create()).id, {
       status: 'REJECTED',
       errorMessage: 'MIN_NOTIONAL',
     });
     expect(rejected).toMatchObject({ status: 'REJECTED', errorMessage: 'MIN_NOTIONAL', canceledAt: null });
-    const expired = await repos.orders.updateStatus((await seedOrder(db.pool)).id, { status: 'EXPIRED' });
+    const expired = await repos.orders.updateStatus((await factories.order.create()).id, { status: 'EXPIRED' });
     expect(expired).toMatchObject({ status: 'EXPIRED', errorMessage: null, filledAt: null, canceledAt: null });
   });
 
   test('every status pair follows ORDER_TRANSITIONS; the others throw InvalidTransitionError', async ({
-    db,
     repos,
+    factories,
   }) => {
-    const session = await seedSession(db.pool);
+    const session = await factories.tradingSession.create();
     let allowed = 0;
     for (const from of STATUSES) {
       for (const change of CHANGES) {
-        const executedQuantity = from === 'PARTIALLY_FILLED' ? '0.25' : from === 'FILLED' ? '1' : '0';
-        const { id } = await seedOrder(db.pool, { sessionId: session.id, status: from, executedQuantity });
+        // quantity 1, a quarter executed when partially filled: the CHANGES' 0.5 is a valid next fill
+        const partial = from === 'PARTIALLY_FILLED' ? { executedQuantity: '0.25' } : {};
+        const { id } = await factories.order.create(
+          { session, quantity: '1', status: from, ...partial },
+          { traits: TRAITS[from] },
+        );
         if (canTransition(from, change.status)) {
           allowed++;
           expect((await repos.orders.updateStatus(id, change)).status).toBe(change.status);
@@ -157,8 +174,8 @@ describe('orders', () => {
     expect(canTransition('PARTIALLY_FILLED', 'REJECTED')).toBe(false);
   });
 
-  test('partial fills must stay above 0, below the quantity and never go back', async ({ db, repos }) => {
-    const { id } = await seedOrder(db.pool, { quantity: '1', status: 'PARTIALLY_FILLED', executedQuantity: '0.3' });
+  test('partial fills must stay above 0, below the quantity and never go back', async ({ repos, factories }) => {
+    const { id } = await factories.order.with('partiallyFilled').create({ quantity: '1', executedQuantity: '0.3' });
     const partial = (executedQuantity: string) =>
       repos.orders.updateStatus(id, { status: 'PARTIALLY_FILLED', executedQuantity, executedQuoteQuantity: '1' });
     for (const bad of ['0', '-1', '1', '1.00000001', '0.2']) {
@@ -174,15 +191,15 @@ describe('orders', () => {
     await expect(repos.orders.updateStatus(MISSING, { status: 'EXPIRED' })).rejects.toThrow(NotFoundError);
   });
 
-  test('bySession pages through a session in placement order', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    const other = await seedSession(db.pool);
-    await seedOrder(db.pool, { sessionId: other.id });
-    const ids: string[] = [];
-    for (let minute = 0; minute < 5; minute++) {
-      const placedAt = new Date(Date.UTC(2024, 0, 1, 0, minute));
-      ids.push((await seedOrder(db.pool, { sessionId: session.id, placedAt })).id);
-    }
+  test('bySession pages through a session in placement order', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    await factories.order.create();
+    // inserted newest first: the page order comes from placed_at, not from insertion
+    const orders = await factories.order.createList(5, (index) => ({
+      session,
+      placedAt: new Date(Date.UTC(2024, 0, 1, 0, 4 - index)),
+    }));
+    const ids = orders.map((order) => order.id).reverse();
     const first = await repos.orders.bySession(session.id, { limit: 2 });
     expect(first).toMatchObject({ limit: 2, offset: 0, nextOffset: 2 });
     expect(first.items.map((order) => order.id)).toEqual(ids.slice(0, 2));
@@ -206,11 +223,11 @@ describe('orders', () => {
     await expect(repos.orders.bySession(MISSING, { offset: -1 })).rejects.toMatchObject({ field: 'offset' });
   });
 
-  test('bySymbol lists newest first, optionally within a session and limited', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    const a = await seedOrder(db.pool, { sessionId: session.id, symbol: 'ETHUSDT', placedAt: new Date('2024-01-01') });
-    const b = await seedOrder(db.pool, { symbol: 'ETHUSDT', placedAt: new Date('2024-01-02') });
-    await seedOrder(db.pool, { sessionId: session.id, symbol: 'BTCUSDT' });
+  test('bySymbol lists newest first, optionally within a session and limited', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    const a = await factories.order.create({ session, symbol: 'ETHUSDT', placedAt: new Date('2024-01-01') });
+    const b = await factories.order.create({ symbol: 'ETHUSDT', placedAt: new Date('2024-01-02') });
+    await factories.order.create({ session, symbol: 'BTCUSDT' });
     expect((await repos.orders.bySymbol('ETHUSDT')).map((order) => order.id)).toEqual([b.id, a.id]);
     expect((await repos.orders.bySymbol('ETHUSDT', { sessionId: session.id })).map((order) => order.id)).toEqual([
       a.id,
@@ -219,17 +236,12 @@ describe('orders', () => {
     expect(await repos.orders.bySymbol('DOGEUSDT')).toEqual([]);
   });
 
-  test('byStatus and open filter by one or several statuses', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
-    const fresh = await seedOrder(db.pool, { sessionId: session.id, placedAt: new Date('2024-01-01') });
-    const partial = await seedOrder(db.pool, {
-      sessionId: session.id,
-      status: 'PARTIALLY_FILLED',
-      executedQuantity: '0.1',
-      placedAt: new Date('2024-01-02'),
-    });
-    const filled = await seedOrder(db.pool, { sessionId: session.id, status: 'FILLED', executedQuantity: '1' });
-    const elsewhere = await seedOrder(db.pool, { status: 'NEW' });
+  test('byStatus and open filter by one or several statuses', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
+    const fresh = await factories.order.create({ session, placedAt: new Date('2024-01-01') });
+    const partial = await factories.order.with('partiallyFilled').create({ session, placedAt: new Date('2024-01-02') });
+    const filled = await factories.order.with('filled').create({ session });
+    const elsewhere = await factories.order.create();
     const ids = (orders: { id: string }[]) => orders.map((order) => order.id);
     expect(ids(await repos.orders.byStatus('FILLED'))).toEqual([filled.id]);
     expect(new Set(ids(await repos.orders.byStatus('NEW')))).toEqual(new Set([fresh.id, elsewhere.id]));
@@ -244,8 +256,8 @@ describe('orders', () => {
   // truncate isolation: the inserts really run concurrently on the clone's pool (max 5 connections)
   test.override({ isolation: 'truncate' })(
     '50 concurrent inserts through the pool: none lost, all distinct',
-    async ({ db, repos }) => {
-      const session = await seedSession(db.pool);
+    async ({ db, repos, factories }) => {
+      const session = await factories.tradingSession.create();
       const orders = await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           repos.orders.insert({

@@ -1,12 +1,12 @@
 import { describe, expect } from 'vitest';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../../examples/repository/index.js';
-import { seedPosition, seedSession, test } from './support.js';
+import { test } from './support.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 describe('positions', () => {
-  test('create opens a position with exact decimals and defaults', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('create opens a position with exact decimals and defaults', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const position = await repos.positions.create({
       sessionId: session.id,
       symbol: 'BTCUSDT',
@@ -37,8 +37,8 @@ describe('positions', () => {
     expect(await repos.positions.get(position.id)).toEqual(position);
   });
 
-  test('create refuses negative fees before SQL and bad prices in SQL', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('create refuses negative fees before SQL and bad prices in SQL', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const input = { sessionId: session.id, symbol: 'BTCUSDT', side: 'SHORT', entryPrice: '1', quantity: '1' } as const;
     await expect(repos.positions.create({ ...input, fees: '-0.1' })).rejects.toMatchObject({
       name: 'ValidationError',
@@ -57,8 +57,13 @@ describe('positions', () => {
     await expect(repos.positions.get(MISSING)).rejects.toMatchObject({ name: 'NotFoundError', entity: 'position' });
   });
 
-  test('update changes only the given fields, null clears, metadata merges', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { stopLoss: '90', takeProfit: '120', metadata: { a: 1 } });
+  test('update changes only the given fields, null clears, metadata merges', async ({ repos, factories }) => {
+    const { id } = await factories.position.create({
+      entryPrice: '100',
+      stopLoss: '90',
+      takeProfit: '120',
+      metadata: { a: 1 },
+    });
     const moved = await repos.positions.update(id, { stopLoss: '95.5', metadata: { b: 2 } });
     expect(moved).toMatchObject({ stopLoss: '95.50000000', takeProfit: '120.00000000', metadata: { a: 1, b: 2 } });
     const cleared = await repos.positions.update(id, { takeProfit: null, entryReason: 'trend' });
@@ -67,8 +72,8 @@ describe('positions', () => {
     expect(untouched).toMatchObject({ stopLoss: '95.50000000', takeProfit: null, metadata: { a: 1, b: 2 } });
   });
 
-  test('update of a closed or unknown position is refused, typed', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool);
+  test('update of a closed or unknown position is refused, typed', async ({ repos, factories }) => {
+    const { id } = await factories.position.create();
     await repos.positions.close(id, '101', 'manual');
     const error = await repos.positions.update(id, { stopLoss: '1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTransitionError);
@@ -76,10 +81,11 @@ describe('positions', () => {
     await expect(repos.positions.update(MISSING, { stopLoss: '1' })).rejects.toThrow(NotFoundError);
   });
 
-  test('updateUnrealizedPnl marks LONG, SHORT and FLAT positions in numeric', async ({ db, repos }) => {
-    const long = await seedPosition(db.pool, { side: 'LONG', entryPrice: '100', quantity: '2' });
-    const short = await seedPosition(db.pool, { side: 'SHORT', entryPrice: '100', quantity: '2' });
-    const flat = await seedPosition(db.pool, { side: 'FLAT', entryPrice: '100', quantity: '2' });
+  test('updateUnrealizedPnl marks LONG, SHORT and FLAT positions in numeric', async ({ repos, factories }) => {
+    const position = { entryPrice: '100', quantity: '2' };
+    const long = await factories.position.with('long').create(position);
+    const short = await factories.position.with('short').create(position);
+    const flat = await factories.position.create({ ...position, side: 'FLAT' });
     expect((await repos.positions.updateUnrealizedPnl(long.id, '110.5')).unrealizedPnl).toBe('21.00000000');
     expect((await repos.positions.updateUnrealizedPnl(long.id, '99.9')).unrealizedPnl).toBe('-0.20000000');
     expect((await repos.positions.updateUnrealizedPnl(short.id, '90.25')).unrealizedPnl).toBe('19.50000000');
@@ -96,8 +102,8 @@ describe('positions', () => {
     { side: 'SHORT', exit: '105', fees: '1.5', realized: '-11.50000000' },
   ] as const)(
     'close $side at $exit with fees $fees realizes $realized',
-    async ({ side, exit, fees, realized }, { db, repos }) => {
-      const { id } = await seedPosition(db.pool, { side, entryPrice: '100', quantity: '2', unrealizedPnl: '3' });
+    async ({ side, exit, fees, realized }, { factories, repos }) => {
+      const { id } = await factories.position.create({ side, entryPrice: '100', quantity: '2', unrealizedPnl: '3' });
       const exitTime = new Date(Date.now() + 1_000);
       const closed = await repos.positions.close(id, exit, 'signal', fees, exitTime);
       expect(closed).toMatchObject({
@@ -112,8 +118,8 @@ describe('positions', () => {
     },
   );
 
-  test('money stays exact: 0.1 + 0.2 is 0.3, not 0.30000000000000004', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { side: 'LONG', entryPrice: '0.1', quantity: '3' });
+  test('money stays exact: 0.1 + 0.2 is 0.3, not 0.30000000000000004', async ({ db, repos, factories }) => {
+    const { id } = await factories.position.with('long').create({ entryPrice: '0.1', quantity: '3' });
     const partial = await repos.positions.partialClose(id, '1', '0.3', '0.1');
     expect(partial.realizedPnl).toBe('0.10000000');
     const closed = await repos.positions.close(id, '0.3', 'done', '0.2');
@@ -123,10 +129,10 @@ describe('positions', () => {
   });
 
   test('close twice is an InvalidTransitionError; unknown is NotFound; negative fees refused', async ({
-    db,
     repos,
+    factories,
   }) => {
-    const { id } = await seedPosition(db.pool);
+    const { id } = await factories.position.create();
     await repos.positions.close(id, '120', 'take profit');
     const error = await repos.positions.close(id, '130', 'again').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTransitionError);
@@ -136,8 +142,8 @@ describe('positions', () => {
     await expect(repos.positions.close(id, '1', 'x', '-1')).rejects.toThrow(ValidationError);
   });
 
-  test('partialClose of a LONG books the closed part and keeps the rest open', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { side: 'LONG', entryPrice: '100', quantity: '3', fees: '0.2' });
+  test('partialClose of a LONG books the closed part and keeps the rest open', async ({ repos, factories }) => {
+    const { id } = await factories.position.with('long').create({ entryPrice: '100', quantity: '3', fees: '0.2' });
     const { position, realizedPnl } = await repos.positions.partialClose(id, '1', '110', '0.5');
     expect(realizedPnl).toBe('9.50000000');
     expect(position).toMatchObject({
@@ -154,8 +160,8 @@ describe('positions', () => {
     expect(closed).toMatchObject({ realizedPnl: '48.50000000', fees: '1.70000000', quantity: '2.00000000' });
   });
 
-  test('partialClose of a SHORT twice, with a loss, then the close', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { side: 'SHORT', entryPrice: '200', quantity: '4' });
+  test('partialClose of a SHORT twice, with a loss, then the close', async ({ repos, factories }) => {
+    const { id } = await factories.position.with('short').create({ entryPrice: '200', quantity: '4' });
     expect((await repos.positions.partialClose(id, '1.5', '180', '0.25')).realizedPnl).toBe('29.75000000');
     const second = await repos.positions.partialClose(id, '0.5', '210', '0.25');
     expect(second.realizedPnl).toBe('-5.25000000');
@@ -165,8 +171,8 @@ describe('positions', () => {
     expect(closed).toMatchObject({ realizedPnl: '44.50000000', fees: '0.50000000' });
   });
 
-  test('partialClose refuses bad quantities and rolls back', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { quantity: '2' });
+  test('partialClose refuses bad quantities and rolls back', async ({ repos, factories }) => {
+    const { id } = await factories.position.create({ quantity: '2' });
     for (const quantity of ['0', '-1', '2', '2.5']) {
       const error = await repos.positions.partialClose(id, quantity, '110').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
@@ -176,8 +182,8 @@ describe('positions', () => {
     expect(await repos.positions.get(id)).toMatchObject({ quantity: '2.00000000', realizedPnl: null, metadata: {} });
   });
 
-  test('partialClose of a closed or unknown position is refused, typed', async ({ db, repos }) => {
-    const { id } = await seedPosition(db.pool, { quantity: '2' });
+  test('partialClose of a closed or unknown position is refused, typed', async ({ repos, factories }) => {
+    const { id } = await factories.position.create({ quantity: '2' });
     await repos.positions.close(id, '105', 'stop');
     await expect(repos.positions.partialClose(id, '1', '110')).rejects.toMatchObject({
       name: 'InvalidTransitionError',
@@ -187,13 +193,14 @@ describe('positions', () => {
     await expect(repos.positions.partialClose(MISSING, '1', '110')).rejects.toThrow(NotFoundError);
   });
 
-  test('open, bySession and totals describe a session', async ({ db, repos }) => {
-    const session = await seedSession(db.pool);
+  test('open, bySession and totals describe a session', async ({ repos, factories }) => {
+    const session = await factories.tradingSession.create();
     const at = (day: number) => new Date(Date.UTC(2024, 0, day));
-    const first = await seedPosition(db.pool, { sessionId: session.id, entryTime: at(1), quantity: '1' });
-    const second = await seedPosition(db.pool, { sessionId: session.id, entryTime: at(2), side: 'SHORT' });
-    const third = await seedPosition(db.pool, { sessionId: session.id, entryTime: at(3), fees: '0.1' });
-    await seedPosition(db.pool);
+    const position = { session, entryPrice: '100', quantity: '1' };
+    const first = await factories.position.create({ ...position, entryTime: at(1) });
+    const second = await factories.position.with('short').create({ ...position, entryTime: at(2) });
+    const third = await factories.position.create({ ...position, entryTime: at(3), fees: '0.1' });
+    await factories.position.create();
     await repos.positions.close(first.id, '110.1', 'tp', '0.2');
     await repos.positions.updateUnrealizedPnl(second.id, '99.8');
     await repos.positions.updateUnrealizedPnl(third.id, '100.1');

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { ConstraintViolationError, InvalidTransitionError, NotFoundError } from '../../examples/repository/index.js';
-import { seedSession, test } from './support.js';
+import { test } from './support.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
@@ -64,8 +64,8 @@ describe('sessions', () => {
     });
   });
 
-  test('updateStats overwrites the given statistics and keeps the others', async ({ db, repos }) => {
-    const { id } = await seedSession(db.pool);
+  test('updateStats overwrites the given statistics and keeps the others', async ({ repos, factories }) => {
+    const { id } = await factories.tradingSession.create();
     const first = await repos.sessions.updateStats(id, {
       totalTrades: 10,
       winningTrades: 6,
@@ -91,16 +91,16 @@ describe('sessions', () => {
     expect(cleared).toMatchObject({ totalTrades: 11, sharpeRatio: null, totalPnl: '123.45000000' });
   });
 
-  test('updateStats keeps the schema invariants: wins + losses <= trades', async ({ db, repos }) => {
-    const { id } = await seedSession(db.pool);
+  test('updateStats keeps the schema invariants: wins + losses <= trades', async ({ repos, factories }) => {
+    const { id } = await factories.tradingSession.create();
     await expect(repos.sessions.updateStats(id, { totalTrades: 1, winningTrades: 1, losingTrades: 1 })).rejects.toThrow(
       ConstraintViolationError,
     );
     await expect(repos.sessions.updateStats(MISSING, { totalTrades: 1 })).rejects.toThrow(NotFoundError);
   });
 
-  test('stop records the final capital once; a second stop is an invalid transition', async ({ db, repos }) => {
-    const { id } = await seedSession(db.pool, { startedAt: new Date('2024-01-01T00:00:00Z') });
+  test('stop records the final capital once; a second stop is an invalid transition', async ({ repos, factories }) => {
+    const { id } = await factories.tradingSession.create({ startedAt: new Date('2024-01-01T00:00:00Z') });
     const stoppedAt = new Date('2024-01-01T08:00:00Z');
     const stopped = await repos.sessions.stop(id, '10250.5', stoppedAt);
     expect(stopped).toMatchObject({ stoppedAt, finalCapital: '10250.50000000' });
@@ -111,18 +111,19 @@ describe('sessions', () => {
     expect((await repos.sessions.get(id)).finalCapital).toBe('10250.50000000');
   });
 
-  test('stop defaults to now and refuses unknown sessions', async ({ db, repos }) => {
-    const { id } = await seedSession(db.pool);
+  test('stop defaults to now and refuses unknown sessions', async ({ repos, factories }) => {
+    const { id } = await factories.tradingSession.create();
     const before = Date.now();
     const stopped = await repos.sessions.stop(id, '9000');
     expect(stopped.stoppedAt?.getTime()).toBeGreaterThanOrEqual(before - 5_000);
     await expect(repos.sessions.stop(MISSING, '1')).rejects.toThrow(NotFoundError);
   });
 
-  test('active lists the sessions not stopped, oldest first', async ({ db, repos }) => {
-    const older = await seedSession(db.pool, { startedAt: new Date('2024-01-01T00:00:00Z') });
-    const newer = await seedSession(db.pool, { startedAt: new Date('2024-02-01T00:00:00Z') });
-    const stopped = await seedSession(db.pool, { startedAt: new Date('2024-01-15T00:00:00Z') });
+  test('active lists the sessions not stopped, oldest first', async ({ repos, factories }) => {
+    const older = await factories.tradingSession.create({ startedAt: new Date('2024-01-01T00:00:00Z') });
+    const newer = await factories.tradingSession.create({ startedAt: new Date('2024-02-01T00:00:00Z') });
+    const stopped = await factories.tradingSession.create({ startedAt: new Date('2024-01-15T00:00:00Z') });
+    await factories.tradingSession.with('stopped').create({ startedAt: new Date('2024-01-10T00:00:00Z') });
     await repos.sessions.stop(stopped.id, '1');
     expect((await repos.sessions.active()).map((session) => session.id)).toEqual([older.id, newer.id]);
   });
