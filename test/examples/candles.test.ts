@@ -6,6 +6,7 @@ import {
   RepositoryError,
   ValidationError,
 } from '../../examples/repository/index.js';
+import { decimal } from '../../src/index.js';
 import { test } from './support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -137,6 +138,25 @@ describe('candles (hypertable)', () => {
       to: minute(60),
     });
     expect(fiveMinute).toMatchObject([{ open: '999.00000000', candles: 1 }]);
+  });
+
+  test('range and ohlcv agree with a generated random walk, to the last decimal', async ({ repos, factories }) => {
+    const series = { symbol: 'ETHUSDT', interval: '1m', from: minute(0), startPrice: 2_300 } as const;
+    const walk = await factories.candlestick.series({ ...series, count: 120 });
+    await factories.candlestick.series({ ...series, symbol: 'BTCUSDT', count: 60 });
+    expect(await repos.candles.range('ETHUSDT', '1m', minute(0), minute(120))).toEqual(walk);
+
+    const hours = [walk.slice(0, 60), walk.slice(60)].map((candles) => ({
+      open: candles[0]?.open,
+      high: candles.map((c) => c.high).reduce((a, b) => (decimal.compare(a, b) >= 0 ? a : b)),
+      low: candles.map((c) => c.low).reduce((a, b) => (decimal.compare(a, b) <= 0 ? a : b)),
+      close: candles.at(-1)?.close,
+      volume: candles.reduce((sum, c) => decimal.add(sum, c.volume), '0'),
+      tradesCount: candles.reduce((sum, c) => sum + c.tradesCount, 0),
+      candles: 60,
+    }));
+    const bars = await repos.candles.ohlcv('ETHUSDT', { bucket: '1 hour', from: minute(0), to: minute(120) });
+    expect(bars).toEqual(hours.map((hour, index) => ({ bucket: minute(index * 60), ...hour })));
   });
 
   test('ohlcv refuses an empty bucket; other database errors pass through untranslated', async ({ repos }) => {
