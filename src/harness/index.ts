@@ -1,7 +1,7 @@
-import { loadConfig, type TestkitConfig } from '../config/index.js';
+import { loadConfig, type ResolvedTestkitConfig, type TestkitConfig } from '../config/index.js';
 import { currentRunId, type StartedTimescale, startTimescale } from '../container/index.js';
 import { debugLog } from '../debug.js';
-import { createTemplate, type IsolationMode, Template, trustHost } from '../isolation/index.js';
+import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
 
 /** What the global setup hands to the test workers: serialisable values only. */
 export interface HandOver {
@@ -22,6 +22,24 @@ export interface PreparedRun {
   teardown(): Promise<void>;
 }
 
+async function prepareTemplate(
+  serverUrl: string,
+  config: ResolvedTestkitConfig,
+  runId: string,
+  workers: number,
+): Promise<{ template: Template; shared: SharedClonePool }> {
+  const template = await createTemplate(serverUrl, {
+    migrations: { dir: config.migrations, format: config.format },
+    runId,
+  });
+  try {
+    return { template, shared: await template.shareClones(config.shared ?? workers) };
+  } catch (error) {
+    await template.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * Starts (or reuses, or skips for an external URL) the server, builds the template for the
  * migrations, and returns what workers need plus the teardown.
@@ -37,11 +55,13 @@ export async function prepareRun(
   const host = new URL(serverUrl).hostname;
   trustHost(host);
   const runId = currentRunId();
-  const template = await createTemplate(serverUrl, {
-    migrations: { dir: config.migrations, format: config.format },
-    runId,
-  });
-  const shared = await template.shareClones(config.shared ?? workers);
+  const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers).catch(
+    async (error: unknown) => {
+      // a broken migration must not leave the run's container behind
+      await server?.stop();
+      throw error;
+    },
+  );
   debugLog(`run ${runId} ready on ${host}, template ${template.name}`);
   return {
     server,

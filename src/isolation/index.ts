@@ -9,6 +9,7 @@ export {
   openTestSession,
   type TestSession,
 } from './session.js';
+export { SharedClonePool } from './shared-clones.js';
 export { type AttachOptions, createTemplate, Template, type TemplateOptions, templateName } from './template.js';
 export { TestDatabase } from './test-database.js';
 export { forgetTables, LEDGER_TABLES, type TruncateOptions, type TruncateResult, truncateAll } from './truncate.js';
