@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PoolSize, TimescaleOptions } from '../container/index.js';
+import { envFlag } from '../env.js';
 import { TimescaleTestkitError } from '../errors.js';
 import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
 import type { MigrationFormat } from '../migrate/index.js';
@@ -72,11 +73,6 @@ async function readConfigFile(root: string): Promise<{ file: string; config: Tes
     return { file, config: loaded.default ?? (loaded as TestkitConfig) };
   }
   return undefined;
-}
-
-function envFlag(name: string): boolean | undefined {
-  const value = process.env[name];
-  return value === undefined ? undefined : /^(1|true|yes|on)$/i.test(value);
 }
 
 /** Merges, lowest first: defaults, the config file, inline options, environment variables. */

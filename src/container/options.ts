@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { envFlag } from '../env.js';
 
 /** The pinned default image: TimescaleDB community edition on PostgreSQL 17, with pgvector. */
 export const DEFAULT_IMAGE = 'timescale/timescaledb:2.19.3-pg17';
@@ -72,11 +73,6 @@ export function currentRunId(): string {
   return process.env.TIMESCALE_TESTKIT_RUN_ID ?? processRunId;
 }
 
-function envFlag(name: string): boolean {
-  const value = process.env[name];
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
-}
-
 export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescaleOptions {
   const tuning = options.tuning ?? true;
   const settings: Record<string, string> = tuning ? { ...TEST_TUNING } : {};
@@ -93,7 +89,7 @@ export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescal
     ...base,
     tuning,
     password: options.password,
-    reuse: options.reuse ?? envFlag('TIMESCALE_TESTKIT_REUSE'),
+    reuse: options.reuse ?? envFlag('TIMESCALE_TESTKIT_REUSE') ?? false,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
     pool: { max: options.pool?.max ?? 5, min: options.pool?.min ?? 1 },
     runId: options.runId ?? currentRunId(),

@@ -52,7 +52,7 @@ export function isSafeHost(host: string): boolean {
 }
 
 function allowAny(unsafe: boolean | undefined): boolean {
-  return unsafe === true || /^(1|true|yes)$/i.test(process.env.TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE ?? '');
+  return unsafe === true || envFlag('TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE') === true;
 }
 
 /**
