@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { envFlag } from '../env.js';
 import { UnsafeDatabaseError } from './errors.js';
 
 /** Every database the kit creates carries a comment that starts with this. */
