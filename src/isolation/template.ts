@@ -3,7 +3,8 @@ import pg from 'pg';
 import { currentRunId, type PoolSize, type StartedTimescale } from '../container/index.js';
 import { debugLog, timed } from '../debug.js';
 import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
-import { cloneDatabase, dropDatabase, listKitDatabases, terminateBackends } from './admin.js';
+import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
+import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
@@ -19,6 +20,8 @@ export interface TemplateOptions {
   pool?: PoolSize;
   /** Clones of other runs older than this are dropped when the template is built (default 1 h). */
   leftoverAgeMs?: number;
+  /** Templates of other migrations hashes built longer ago than this are dropped (default 24 h). */
+  staleTemplateAgeMs?: number;
 }
 
 export interface AttachOptions {
@@ -143,6 +146,7 @@ export class Template {
     }
     const template = new Template(serverUrl, name, options, report);
     await template.dropLeftovers(options.leftoverAgeMs ?? 3_600_000);
+    await dropStaleTemplates(template.#admin, name, options.staleTemplateAgeMs ?? 86_400_000);
     return template;
   }
 
@@ -228,37 +232,13 @@ export class Template {
   }
 
   /** Drops the kit's clones of other runs that are older than `olderThanMs`. */
-  async dropLeftovers(olderThanMs: number): Promise<string[]> {
-    const dropped: string[] = [];
-    for (const db of await listKitDatabases(this.#admin)) {
-      const marker = parseMarker(db.comment);
-      if (marker?.kind !== 'clone' || marker.runId === this.runId) continue;
-      if (Date.now() - marker.createdAt < olderThanMs) continue;
-      await dropDatabase(this.#admin, db.name);
-      dropped.push(db.name);
-    }
-    if (dropped.length > 0) debugLog(`dropped ${dropped.length} leftover clone(s)`);
-    return dropped;
+  dropLeftovers(olderThanMs: number): Promise<string[]> {
+    return dropLeftoverClones(this.#admin, this.runId, olderThanMs);
   }
 
-  /**
-   * Drops every clone of this run on the server (made by any process), except kept ones; by
-   * marker, and by name for a clone caught between its creation and its marker.
-   */
-  async dropRun(): Promise<string[]> {
-    const prefix = `tk_${this.runId}_`.toLowerCase();
-    const { rows } = await this.#admin.query<{ name: string; comment: string | null }>(
-      "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE NOT datistemplate",
-    );
-    const dropped: string[] = [];
-    for (const db of rows) {
-      const marker = parseMarker(db.comment);
-      const ours = marker ? marker.kind === 'clone' && marker.runId === this.runId : db.name.startsWith(prefix);
-      if (!ours || marker?.kept) continue;
-      await dropDatabase(this.#admin, db.name);
-      dropped.push(db.name);
-    }
-    return dropped;
+  /** Drops every clone of this run on the server (made by any process), except kept ones. */
+  dropRun(): Promise<string[]> {
+    return dropRunClones(this.#admin, this.runId);
   }
 
   /** Names of the databases kept (e.g. of failed tests). */

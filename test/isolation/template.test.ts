@@ -147,3 +147,23 @@ describe('createTemplate', () => {
     await next.close();
   });
 });
+
+describe('stale templates', () => {
+  it('are dropped when built longer ago than the bound; the current one stays', async () => {
+    const admin = new pg.Client({ connectionString: serverUrl() });
+    await admin.connect();
+    const old = `tk_tpl_stale_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(old)}`);
+    const marker = `${MARKER_PREFIX}${JSON.stringify({ kind: 'template', runId: 'old', createdAt: Date.now() - 2 * 86_400_000, hash: 'old' })}`;
+    await admin.query(`COMMENT ON DATABASE ${pg.escapeIdentifier(old)} IS ${pg.escapeLiteral(marker)}`);
+    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(old)} WITH IS_TEMPLATE true`);
+    const current = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'staletest' });
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname = ANY($1::text[])',
+      [[old, current.name]],
+    );
+    await admin.end();
+    await current.close();
+    expect(rows.map((row) => row.datname)).toEqual([current.name]);
+  });
+});
