@@ -1,19 +1,12 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { root, run } from '../support/build.js';
+import { childVitestEnv, root, run } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
 describe('a failed test', () => {
   it('keeps its database with the rows it wrote and prints its URL and the factories seed', async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TIMESCALE_TESTKIT_URL: serverUrl(),
-      TIMESCALE_TESTKIT_RUN_ID: 'keepfailed',
-      TIMESCALE_TESTKIT_SEED: '4242',
-      NO_COLOR: '1',
-    };
-    for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'FORCE_COLOR') delete env[name];
+    const env = childVitestEnv(serverUrl(), 'keepfailed', { TIMESCALE_TESTKIT_SEED: '4242' });
     const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
     const failed = await run(process.execPath, [vitest, 'run', '--config', 'test/vitest/failing/vitest.config.ts'], {
       cwd: root,

@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { root, run } from '../support/build.js';
+import { childVitestEnv, root, run } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
 /** Runs the parallel-*.test.ts files in a child vitest with the given flags, on the suite's server. */
 async function childRun(runId: string, ...flags: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TIMESCALE_TESTKIT_URL: serverUrl(),
-    TIMESCALE_TESTKIT_RUN_ID: runId,
-  };
-  for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'FORCE_COLOR') delete env[name];
-  env.NO_COLOR = '1';
+  const env = childVitestEnv(serverUrl(), runId);
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const { stdout } = await run(process.execPath, [vitest, 'run', 'test/vitest/parallel-', '--reporter=dot', ...flags], {
     cwd: root,

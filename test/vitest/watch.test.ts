@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { root, run } from '../support/build.js';
+import { childVitestEnv, root, run } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
 describe('watch mode', () => {
   it('re-runs files against the same template, each run on fresh clones, and cleans up on close', async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TIMESCALE_TESTKIT_URL: serverUrl(),
-      TIMESCALE_TESTKIT_RUN_ID: 'watchrun',
-      NO_COLOR: '1',
-    };
-    for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'FORCE_COLOR') delete env[name];
+    const env = childVitestEnv(serverUrl(), 'watchrun');
     const { stdout } = await run(process.execPath, [join(root, 'test', 'vitest', 'watch-runner.mjs')], {
       cwd: root,
       env,
