@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BUILD_FORMAT } from '../build-format.js';
 import type { PoolSize, TimescaleOptions } from '../container/index.js';
 import { envFlag } from '../env.js';
 import { TimescaleTestkitError } from '../errors.js';
@@ -69,14 +70,24 @@ async function readConfigFile(root: string): Promise<{ file: string; config: Tes
     const file = join(root, name);
     if (!existsSync(file)) continue;
     if (name.endsWith('.json')) return { file, config: JSON.parse(await readFile(file, 'utf8')) as TestkitConfig };
-    const loaded = (await import(pathToFileURL(file).href)) as { default?: TestkitConfig };
+    // the CommonJS build's bundler turns import() into require(), which takes a path, not a URL
+    // (and loads ES modules and TypeScript on the Node versions the kit supports)
+    const specifier = BUILD_FORMAT === 'cjs' ? file : pathToFileURL(file).href;
+    const loaded = (await import(specifier)) as { default?: TestkitConfig };
     return { file, config: loaded.default ?? (loaded as TestkitConfig) };
   }
   return undefined;
 }
 
-/** Merges, lowest first: defaults, the config file, inline options, environment variables. */
-export async function loadConfig(root: string, inline: TestkitConfig = {}): Promise<ResolvedTestkitConfig> {
+/**
+ * Merges, lowest first: defaults, the config file, inline options, environment variables.
+ * A missing migrations folder is a {@link ConfigError} unless `requireMigrations` is false.
+ */
+export async function loadConfig(
+  root: string,
+  inline: TestkitConfig = {},
+  { requireMigrations = true }: { requireMigrations?: boolean } = {},
+): Promise<ResolvedTestkitConfig> {
   const fromFile = await readConfigFile(root);
   const merged: TestkitConfig = { ...fromFile?.config, ...inline };
   const env = process.env;
@@ -86,7 +97,7 @@ export async function loadConfig(root: string, inline: TestkitConfig = {}): Prom
   }
   const migrations = env.TIMESCALE_TESTKIT_MIGRATIONS ?? merged.migrations ?? './migrations';
   const dir = isAbsolute(migrations) ? migrations : resolve(root, migrations);
-  if (!existsSync(dir)) {
+  if (requireMigrations && !existsSync(dir)) {
     throw new ConfigError(
       `migrations folder ${dir} does not exist (set \`migrations\` in ${fromFile?.file ?? 'timescale-testkit.config.ts'} or TIMESCALE_TESTKIT_MIGRATIONS)`,
     );
