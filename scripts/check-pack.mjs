@@ -48,5 +48,32 @@ for (const kind of ['esm', 'cjs']) {
   subpath(kind, 'timescale-testkit/jest/global-teardown', 'default');
   subpath(kind, 'timescale-testkit/vitest/global-setup', 'default');
 }
+// the reference schema is shipped and found by path from both formats
+for (const kind of ['esm', 'cjs']) {
+  const code =
+    kind === 'esm'
+      ? "const { referenceMigrations: dir } = await import('timescale-testkit'); const fs = await import('node:fs'); console.log(JSON.stringify([dir, fs.readdirSync(dir)]))"
+      : "const dir = require('timescale-testkit').referenceMigrations; console.log(JSON.stringify([dir, require('node:fs').readdirSync(dir)]))";
+  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
+  const [dir, entries] = JSON.parse(out);
+  if (!dir.startsWith(target) || !entries.includes('001_extensions.sql')) {
+    throw new Error(`${kind} referenceMigrations points at ${dir} (${entries.join(', ')})`);
+  }
+  console.log(`pack: ${kind} referenceMigrations has ${entries.length} migrations`);
+}
+
+// only the product ships: build output, the reference schema, the local image recipe, docs
+const allowed = [
+  /^dist\//,
+  /^fixtures\/migrations\/[^/]+\.sql$/,
+  /^docker\/local-image\//,
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+];
+const stray = packed.files.map((f) => f.path).filter((path) => !allowed.some((re) => re.test(path)));
+if (stray.length > 0) throw new Error(`the tarball ships files outside the whitelist: ${stray.join(', ')}`);
+
 console.log(`pack: ${packed.filename} ${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB`);
 rmSync(scratch, { recursive: true, force: true });

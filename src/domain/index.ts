@@ -58,6 +58,7 @@ export {
   positionFactory,
   realizedPnl,
 } from './positions.js';
+export { referenceMigrations } from './reference.js';
 export {
   SESSION_MODES,
   type SessionMode,
