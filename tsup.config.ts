@@ -1,16 +1,18 @@
 import { defineConfig, type Options } from 'tsup';
 
+// the library's entry points, built as ESM and CommonJS with types
+const library = {
+  index: 'src/index.ts',
+  'vitest/index': 'src/vitest/index.ts',
+  'vitest/global-setup': 'src/vitest/global-setup.ts',
+  'jest/index': 'src/jest/index.ts',
+  'jest/global-setup': 'src/jest/global-setup.ts',
+  'jest/global-teardown': 'src/jest/global-teardown.ts',
+};
+
 const shared: Options = {
-  entry: {
-    index: 'src/index.ts',
-    cli: 'src/cli.ts',
-    'vitest/index': 'src/vitest/index.ts',
-    'vitest/global-setup': 'src/vitest/global-setup.ts',
-    'jest/index': 'src/jest/index.ts',
-    'jest/global-setup': 'src/jest/global-setup.ts',
-    'jest/global-teardown': 'src/jest/global-teardown.ts',
-  },
-  dts: true,
+  entry: library,
+  dts: { entry: library },
   // both builds write into dist/ at the same time: `npm run build` empties it first
   clean: false,
   shims: true,
@@ -23,7 +25,8 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  { ...shared, format: 'esm' },
+  // the CLI (package `bin`) is ESM only and shares the library's chunks
+  { ...shared, entry: { ...library, cli: 'src/cli.ts' }, format: 'esm' },
   // @faker-js/faker is ESM-only; jest's CommonJS test runtime cannot require() it, so the
   // CommonJS build carries its own copy (the English locale only, tree-shaken)
   { ...shared, format: 'cjs', noExternal: ['@faker-js/faker'] },

@@ -1,12 +1,14 @@
 // Packs the package as npm would publish it, unpacks it into a scratch node_modules and
 // checks that both the ESM and the CJS entry points load and export the public API.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const root = process.cwd();
-const scratch = join(root, '.tmp', 'pack');
-rmSync(scratch, { recursive: true, force: true });
+// outside the repository: inside it, Node would resolve 'timescale-testkit' to this checkout
+// (a package's self-reference wins over node_modules)
+const scratch = mkdtempSync(join(tmpdir(), 'timescale-testkit-pack-'));
 const target = join(scratch, 'node_modules', 'timescale-testkit');
 mkdirSync(target, { recursive: true });
 
@@ -14,6 +16,15 @@ const [packed] = JSON.parse(
   execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { encoding: 'utf8' }),
 );
 execFileSync('tar', ['-xzf', join(scratch, packed.filename), '-C', target, '--strip-components=1']);
+
+// the packed package's declared dependencies (and installed peers), linked from this checkout
+const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));
+for (const name of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]) {
+  const installed = join(root, 'node_modules', name);
+  if (!existsSync(installed)) continue;
+  mkdirSync(dirname(join(scratch, 'node_modules', name)), { recursive: true });
+  symlinkSync(installed, join(scratch, 'node_modules', name), 'dir');
+}
 
 const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory'];
 const probe = (kind, code) => {
@@ -64,6 +75,12 @@ for (const kind of ['esm', 'cjs']) {
   }
   console.log(`pack: ${kind} referenceMigrations has ${entries.length} migrations`);
 }
+
+// the bin runs from the tarball
+const binPath = join(target, manifest.bin['timescale-testkit']);
+const help = execFileSync(process.execPath, [binPath, '--help'], { cwd: scratch, encoding: 'utf8' });
+if (!help.includes('up')) throw new Error(`timescale-testkit --help printed: ${help}`);
+console.log('pack: bin timescale-testkit --help runs');
 
 // only the product ships: build output, the reference schema, the local image recipe, docs
 const allowed = [
