@@ -1,3 +1,4 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
 import { debugLog } from '../debug.js';
 import { connectDocker } from './docker.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID } from './labels.js';
@@ -9,6 +10,8 @@ export interface PruneOptions {
   olderThanMs?: number;
   /** Reused containers too (default false: they are meant to outlive runs). */
   includeReused?: boolean;
+  /** Only the containers with these (full) ids. */
+  ids?: readonly string[];
   dockerTimeoutMs?: number;
 }
 
@@ -33,8 +36,8 @@ export async function pruneContainers(options: PruneOptions = {}): Promise<Prune
     const reuse = labels[LABEL_REUSE] === 'true';
     if (reuse && !options.includeReused) continue;
     if (options.runId !== undefined && labels[LABEL_RUN_ID] !== options.runId) continue;
-    const createdAt = Number(labels[LABEL_CREATED_AT] ?? info.Created * 1000);
-    if (options.olderThanMs !== undefined && now - createdAt < options.olderThanMs) continue;
+    if (options.ids !== undefined && !options.ids.includes(info.Id)) continue;
+    if (options.olderThanMs !== undefined && now - createdAt(info) < options.olderThanMs) continue;
     const container = client.container.getById(info.Id);
     await client.container.stop(container, { timeout: 0 }).catch(() => undefined);
     await client.container.remove(container, { removeVolumes: true }).catch(() => undefined);
@@ -52,14 +55,42 @@ export interface KitContainer {
   configHash: string | undefined;
   reuse: boolean;
   ports: { host: string | undefined; port: number; container: number }[];
+  /** When the kit created it. */
+  createdAt: Date;
+  /** Connection string of its database (from its environment and mapped port), if it publishes 5432. */
+  connectionString: string | undefined;
+}
+
+type ContainerInfo = Awaited<ReturnType<ContainerRuntimeClient['container']['list']>>[number];
+
+function createdAt(info: ContainerInfo): number {
+  return Number(info.Labels?.[LABEL_CREATED_AT] ?? info.Created * 1000);
+}
+
+async function connectionStringOf(client: ContainerRuntimeClient, info: ContainerInfo): Promise<string | undefined> {
+  const port = (info.Ports ?? []).find((p) => p.PrivatePort === 5432 && p.PublicPort !== undefined)?.PublicPort;
+  if (port === undefined) return undefined;
+  const inspected = await client.container.inspect(client.container.getById(info.Id)).catch(() => undefined);
+  const env = new Map<string, string>();
+  for (const entry of inspected?.Config?.Env ?? []) {
+    const at = entry.indexOf('=');
+    env.set(entry.slice(0, at), entry.slice(at + 1));
+  }
+  const url = new URL('postgres://localhost');
+  url.hostname = client.info.containerRuntime.host;
+  url.port = String(port);
+  url.username = encodeURIComponent(env.get('POSTGRES_USER') ?? 'postgres');
+  url.password = encodeURIComponent(env.get('POSTGRES_PASSWORD') ?? '');
+  url.pathname = `/${encodeURIComponent(env.get('POSTGRES_DB') ?? env.get('POSTGRES_USER') ?? 'postgres')}`;
+  return url.toString();
 }
 
 /** Running containers the kit labelled. */
 export async function listContainers(options: { dockerTimeoutMs?: number } = {}): Promise<KitContainer[]> {
   const client = await connectDocker(options.dockerTimeoutMs ?? 2_000);
-  return (await client.container.list())
-    .filter((info) => info.Labels?.[LABEL_KIT] === 'true')
-    .map((info) => ({
+  const kit = (await client.container.list()).filter((info) => info.Labels?.[LABEL_KIT] === 'true');
+  return Promise.all(
+    kit.map(async (info) => ({
       id: info.Id,
       image: info.Image,
       state: info.State,
@@ -69,5 +100,8 @@ export async function listContainers(options: { dockerTimeoutMs?: number } = {})
       ports: (info.Ports ?? [])
         .filter((port) => port.PublicPort !== undefined)
         .map((port) => ({ host: port.IP, port: port.PublicPort, container: port.PrivatePort })),
-    }));
+      createdAt: new Date(createdAt(info)),
+      connectionString: await connectionStringOf(client, info),
+    })),
+  );
 }
