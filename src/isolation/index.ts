@@ -1,3 +1,4 @@
+export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';

@@ -13,6 +13,7 @@ export type { MigrationTarget } from './session.js';
 export {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,
+  MIGRATION_FORMATS,
   type MigrateOptions,
   type MigrationFormat,
   type MigrationReport,
