@@ -1,15 +1,36 @@
-import { TimescaleTestkitError } from '../errors.js';
-import { type MigrateOptions, type MigrationFormat, type MigrationReport, migrate } from '../migrate/index.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import {
+  MIGRATION_FORMATS,
+  type MigrateOptions,
+  type MigrationFormat,
+  type MigrationReport,
+  migrate,
+} from '../migrate/index.js';
+import { databaseUrl, parseCommand, wholeNumber } from './args.js';
+import { CliError, EXIT, UsageError } from './errors.js';
+import { type CliIo, formatDuration } from './output.js';
 
-export interface MigrateCommandOptions {
-  dir?: string;
-  url?: string;
-  format?: string;
-  table?: string;
-  schema?: string;
-  allowOutOfOrder?: boolean;
-}
+export const MIGRATE_USAGE = `timescale-testkit migrate [options]
 
+Applies a migrations folder to a database, once: a ledger table records what was applied.
+
+Options:
+  --dir DIR              migrations folder (default: \`migrations\` of timescale-testkit.config.*,
+                         else TIMESCALE_TESTKIT_MIGRATIONS, else ./migrations)
+  --url URL              database (default: TIMESCALE_TESTKIT_URL, else DATABASE_URL)
+  --format FORMAT        auto (default), ${MIGRATION_FORMATS.join(', ')}
+  --table NAME           ledger table (default timescale_testkit_migrations)
+  --schema NAME          schema of the ledger table (default public)
+  --allow-out-of-order   apply a new migration that sorts before the last applied one
+  --lock-timeout-ms N    wait at most N ms for another runner's lock (default 120000; 0 waits forever)
+  -h, --help             this text
+
+Exit codes: 0 applied (or nothing to do), 1 failed (the migration's file and line are named),
+2 usage error.`;
+
+/** The report as lines: what was applied (with times and notes), what was skipped, the total. */
 export function formatReport(report: MigrationReport, dir: string): string[] {
   const lines = [`migrations ${dir} (${report.format}, hash ${report.hash.slice(0, 12)})`];
   for (const m of report.applied) {
@@ -26,30 +47,59 @@ export function formatReport(report: MigrationReport, dir: string): string[] {
   return lines;
 }
 
-/** `timescale-testkit migrate`: applies a folder and prints the report; 1 with the error's details on failure. */
-export async function migrateCommand(options: MigrateCommandOptions, out: (line: string) => void): Promise<number> {
-  const url = options.url ?? process.env.TIMESCALE_TESTKIT_URL ?? process.env.DATABASE_URL;
-  if (!url) {
-    out('migrate needs a database: pass --url, or set TIMESCALE_TESTKIT_URL or DATABASE_URL');
-    return 1;
+/** One line for a progress step: `applied 4 migrations (hash 9f2c...)` or `migrations up to date`. */
+export function summarize(report: MigrationReport): string {
+  const hash = `${report.format}, hash ${report.hash.slice(0, 12)}`;
+  return report.applied.length === 0
+    ? `migrations up to date (${report.skipped.length} applied before; ${hash})`
+    : `applied ${report.applied.length} migration(s) (${hash}; ${report.skipped.length} applied before)`;
+}
+
+export function formatOption(command: string, value: string | undefined): MigrationFormat | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  if (!(MIGRATION_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--format must be auto or one of ${MIGRATION_FORMATS.join(', ')}, got "${value}"`, command);
   }
-  const dir = options.dir ?? './migrations';
-  const migrateOptions: MigrateOptions = {
-    dir,
-    format: (options.format ?? 'auto') as MigrationFormat | 'auto',
-    ...(options.table ? { table: options.table } : {}),
-    ...(options.schema ? { schema: options.schema } : {}),
-    ...(options.allowOutOfOrder ? { allowOutOfOrder: true } : {}),
-  };
-  try {
-    for (const line of formatReport(await migrate(url, migrateOptions), dir)) out(line);
-    return 0;
-  } catch (error) {
-    out(
-      error instanceof TimescaleTestkitError
-        ? `${error.name} [${error.code}]: ${error.message}`
-        : `migrate failed: ${error instanceof Error ? error.message : String(error)}`,
+  return value as MigrationFormat;
+}
+
+/** `timescale-testkit migrate`: applies a folder and prints the report. */
+export async function migrateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommand('migrate', argv, {
+    dir: { type: 'string' },
+    url: { type: 'string' },
+    format: { type: 'string' },
+    table: { type: 'string' },
+    schema: { type: 'string' },
+    'allow-out-of-order': { type: 'boolean' },
+    'lock-timeout-ms': { type: 'string' },
+  });
+  const format = formatOption('migrate', values.format);
+  const lockTimeoutMs =
+    values['lock-timeout-ms'] === undefined
+      ? undefined
+      : wholeNumber('migrate', 'lock-timeout-ms', values['lock-timeout-ms'], 0);
+  const config = await loadConfig(io.cwd, {}, { requireMigrations: false });
+  const url = databaseUrl('migrate', values.url, config.url);
+  const dir = values.dir === undefined ? config.migrations : resolve(io.cwd, values.dir);
+  if (!existsSync(dir)) {
+    if (values.dir !== undefined) throw new UsageError(`migrations folder ${dir} does not exist`, 'migrate');
+    throw new CliError(
+      `migrations folder ${dir} does not exist`,
+      'pass --dir DIR, or set `migrations` in timescale-testkit.config.ts (or TIMESCALE_TESTKIT_MIGRATIONS)',
     );
-    return 1;
   }
+  const options: MigrateOptions = {
+    dir,
+    format: format ?? config.format,
+    ...(values.table ? { table: values.table } : {}),
+    ...(values.schema ? { schema: values.schema } : {}),
+    ...(values['allow-out-of-order'] ? { allowOutOfOrder: true } : {}),
+    ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+  };
+  const started = performance.now();
+  const report = await migrate(url, options);
+  for (const line of formatReport(report, dir)) io.out(line);
+  io.err(`✓ ${summarize(report)} (${formatDuration(performance.now() - started)})`);
+  return EXIT.ok;
 }

@@ -1,0 +1,94 @@
+import pg from 'pg';
+import { currentRunId, listContainers, pruneContainers } from '../container/index.js';
+import { dropLeftoverClones, dropStaleTemplates } from '../isolation/index.js';
+import { parseCommand, wholeNumber } from './args.js';
+import { EXIT } from './errors.js';
+import { type CliIo, ownerOf, shortId, step } from './output.js';
+
+const DAY_MS = 86_400_000;
+
+export const PRUNE_USAGE = `timescale-testkit prune [options]
+
+Removes what crashed or interrupted runs left behind:
+  - the containers the kit started for a run (reused containers stay; \`down\` removes those);
+  - the databases the kit created, recognised by their marker comment (nothing else is touched):
+    clones of other runs, and templates built more than a day ago (rebuilt when a run needs them),
+    in every running reused container, or with a URL only on that server.
+
+Options:
+  --older-than-minutes N   only containers and clones at least N minutes old (default 0: all of them;
+                           a run in progress on this machine loses its container and clones)
+  --templates              drop every template, not only those built more than a day ago
+  --url URL                prune that server's databases only, no containers (default: TIMESCALE_TESTKIT_URL)
+  -h, --help               this text
+
+Exit codes: 0 pruned (also when nothing was left), 1 failed (Docker or the server unreachable),
+2 usage error.`;
+
+interface Dropped {
+  clones: string[];
+  templates: string[];
+}
+
+async function pruneServer(url: string, olderThanMs: number, templateAgeMs: number): Promise<Dropped> {
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const clones = await dropLeftoverClones(admin, currentRunId(), olderThanMs);
+    const templates = await dropStaleTemplates(admin, '', templateAgeMs);
+    return { clones, templates };
+  } finally {
+    await admin.end();
+  }
+}
+
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '5432'}`;
+}
+
+/** `where`: `on host:port` or `in container <id>`. */
+function printDropped(io: CliIo, where: string, dropped: Dropped): number {
+  for (const name of dropped.clones) io.out(`dropped clone ${name} ${where}`);
+  for (const name of dropped.templates) io.out(`dropped template ${name} ${where}`);
+  return dropped.clones.length + dropped.templates.length;
+}
+
+/** `timescale-testkit prune`. */
+export async function pruneCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommand('prune', argv, {
+    'older-than-minutes': { type: 'string' },
+    templates: { type: 'boolean' },
+    url: { type: 'string' },
+  });
+  const olderThanMs = wholeNumber('prune', 'older-than-minutes', values['older-than-minutes'], 0) * 60_000;
+  const templateAgeMs = values.templates ? 0 : DAY_MS;
+  const url = values.url || process.env.TIMESCALE_TESTKIT_URL;
+  if (url) {
+    const where = `on ${hostOf(url)}`;
+    const dropped = await step(
+      io,
+      (d) => `dropped ${d.clones.length} clone(s) and ${d.templates.length} template(s) ${where}`,
+      () => pruneServer(url, olderThanMs, templateAgeMs),
+    );
+    if (printDropped(io, where, dropped) === 0) io.out(`nothing to prune ${where}`);
+    return EXIT.ok;
+  }
+  const removed = await step(
+    io,
+    (r) => `removed ${r.length} leftover container(s)`,
+    () => pruneContainers({ olderThanMs }),
+  );
+  for (const c of removed) io.out(`removed container ${shortId(c.id)}  ${c.image}  ${ownerOf(c)}`);
+  let databases = 0;
+  for (const container of (await listContainers()).filter((c) => c.reuse && c.connectionString)) {
+    const where = `in container ${shortId(container.id)}`;
+    const dropped = await step(
+      io,
+      (d) => `dropped ${d.clones.length} clone(s) and ${d.templates.length} template(s) ${where}`,
+      () => pruneServer(container.connectionString as string, olderThanMs, templateAgeMs),
+    );
+    databases += printDropped(io, where, dropped);
+  }
+  if (removed.length + databases === 0) io.out('nothing to prune');
+  return EXIT.ok;
+}
