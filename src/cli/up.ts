@@ -24,8 +24,9 @@ Options:
   --detach           leave the container running and exit: a reusable container that runs with the
                      same configuration and TIMESCALE_TESTKIT_REUSE=1 find again; \`down\` removes it
   --image IMAGE      image (default: TIMESCALE_TESTKIT_IMAGE, else the config's, else the pinned default)
-  --reuse            keep one container per configuration across runs (default: the config's reuse,
-                     or TIMESCALE_TESTKIT_REUSE); a container found running is left running on Ctrl-C
+  --reuse, --no-reuse
+                     find (or leave) one container per configuration across runs (default: the
+                     config's reuse, or TIMESCALE_TESTKIT_REUSE); one found running stays on Ctrl-C
   -h, --help         this text
 
 Exit codes: 0 stopped by Ctrl-C (or detached), 1 failed (nothing left running), 2 usage error,
@@ -107,7 +108,12 @@ async function stopServer(io: CliIo, server: StartedTimescale, remove: boolean):
     note(io, `container ${shortId(server.id)} was running before \`up\` and is left running; \`down\` removes it`);
     return;
   }
-  await step(io, `stopped and removed container ${shortId(server.id)}`, () => server.stop({ remove: true }));
+  try {
+    await step(io, `stopped and removed container ${shortId(server.id)}`, () => server.stop({ remove: true }));
+  } catch (error) {
+    if ((error as { statusCode?: unknown }).statusCode !== 404) throw error;
+    note(io, `container ${shortId(server.id)} was already removed (by \`timescale-testkit down\`?)`);
+  }
 }
 
 /** `timescale-testkit up`. */
