@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { envFlag } from '../env.js';
 import { assertDisposable } from './marker.js';
 
 /** Ledgers of the kit and of common migration tools: never truncated by default. */
@@ -37,6 +38,19 @@ interface TableInfo {
 
 type Target = pg.Pool | pg.Client | pg.PoolClient;
 const catalogCache = new WeakMap<object, Promise<TableInfo[]>>();
+/**
+ * Pools and clients whose database passed the safeguard. A pool or client always connects to
+ * the same host and database, and the kit's marker stays on the database, so the check (one
+ * round trip) runs once per target instead of before every truncation between tests.
+ */
+const verified = new WeakSet<object>();
+
+async function checkOnce(target: Target, unsafe: boolean | undefined): Promise<void> {
+  if (verified.has(target)) return;
+  await assertDisposable(target, 'truncate', unsafe);
+  // with an opt-out the check was skipped: nothing was verified
+  if (unsafe !== true && envFlag('TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE') !== true) verified.add(target);
+}
 
 /** User tables, hypertables included; TimescaleDB's internal schemas and extension tables left out. */
 async function readTables(client: Target): Promise<TableInfo[]> {
@@ -79,7 +93,7 @@ export function forgetTables(target: Target): void {
  * TRUNCATE. With `onlyDirty`, one query first finds the tables holding rows.
  */
 export async function truncateAll(target: Target, options: TruncateOptions = {}): Promise<TruncateResult> {
-  await assertDisposable(target, 'truncate', options.unsafe);
+  await checkOnce(target, options.unsafe);
   let cached = catalogCache.get(target);
   if (!cached) {
     cached = readTables(target);

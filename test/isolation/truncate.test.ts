@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate, type Template, type TestDatabase, truncateAll } from '../../src/index.js';
 import { serverUrl } from '../support/server.js';
@@ -69,6 +70,27 @@ describe('truncateAll', () => {
     expect(result.truncated).not.toContain('public.candlesticks');
     expect(result.truncated).not.toContain('public.agent_status');
     expect(await count('trading_sessions')).toBe(0);
+  });
+
+  it('checks the safeguard once per pool, not before every truncation', async () => {
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    const texts: string[] = [];
+    const query = pool.query.bind(pool);
+    pool.query = ((text: string, values?: unknown[]) => {
+      texts.push(text);
+      return query(text, values);
+    }) as typeof pool.query;
+    try {
+      for (let round = 0; round < 3; round++) {
+        await pool.query(
+          "INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'X', 'BUY', 0.5)",
+        );
+        expect((await truncateAll(pool, { onlyDirty: true })).truncated).toEqual(['public.agent_signals']);
+      }
+      expect(texts.filter((text) => text.includes('shobj_description'))).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('leaves the tables in except', async () => {
