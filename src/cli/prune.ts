@@ -3,7 +3,7 @@ import { currentRunId, listContainers, pruneContainers } from '../container/inde
 import { dropLeftoverClones, dropStaleTemplates } from '../isolation/index.js';
 import { parseCommand, wholeNumber } from './args.js';
 import { EXIT } from './errors.js';
-import { type CliIo, ownerOf, shortId, step } from './output.js';
+import { type CliIo, note, ownerOf, shortId, step } from './output.js';
 
 const DAY_MS = 86_400_000;
 
@@ -53,6 +53,44 @@ function printDropped(io: CliIo, where: string, dropped: Dropped): number {
   return dropped.clones.length + dropped.templates.length;
 }
 
+const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03']);
+
+/** A server that stopped, or is restarting, between being listed and being reached. */
+function unreachable(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as Error & { code?: unknown }).code;
+  if (typeof code === 'string' && GONE.has(code)) return code;
+  return /Connection terminated/i.test(error.message) ? 'connection terminated' : undefined;
+}
+
+/**
+ * Drops the kit's leftover databases in one reused container. The container was found by
+ * listing the engine; one stopped meanwhile (by `down`, or another run's teardown) is a note,
+ * not a failure of the whole prune.
+ */
+export async function pruneContainerDatabases(
+  io: CliIo,
+  id: string,
+  url: string,
+  olderThanMs: number,
+  templateAgeMs: number,
+): Promise<number> {
+  const where = `in container ${shortId(id)}`;
+  try {
+    const dropped = await step(
+      io,
+      (d) => `dropped ${d.clones.length} clone(s) and ${d.templates.length} template(s) ${where}`,
+      () => pruneServer(url, olderThanMs, templateAgeMs),
+    );
+    return printDropped(io, where, dropped);
+  } catch (error) {
+    const reason = unreachable(error);
+    if (!reason) throw error;
+    note(io, `skipped container ${shortId(id)}: its server did not answer (${reason}); stopped meanwhile?`);
+    return 0;
+  }
+}
+
 /** `timescale-testkit prune`. */
 export async function pruneCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommand('prune', argv, {
@@ -80,14 +118,15 @@ export async function pruneCommand(argv: readonly string[], io: CliIo): Promise<
   );
   for (const c of removed) io.out(`removed container ${shortId(c.id)}  ${c.image}  ${ownerOf(c)}`);
   let databases = 0;
-  for (const container of (await listContainers()).filter((c) => c.reuse && c.connectionString)) {
-    const where = `in container ${shortId(container.id)}`;
-    const dropped = await step(
+  for (const container of await listContainers()) {
+    if (!container.reuse || container.state !== 'running' || !container.connectionString) continue;
+    databases += await pruneContainerDatabases(
       io,
-      (d) => `dropped ${d.clones.length} clone(s) and ${d.templates.length} template(s) ${where}`,
-      () => pruneServer(container.connectionString as string, olderThanMs, templateAgeMs),
+      container.id,
+      container.connectionString,
+      olderThanMs,
+      templateAgeMs,
     );
-    databases += printDropped(io, where, dropped);
   }
   if (removed.length + databases === 0) io.out('nothing to prune');
   return EXIT.ok;
