@@ -1,0 +1,120 @@
+// Scenario 2 — between tests. A test wrote rows into 2 of the 9 tables; what does it cost to
+// give the next test empty tables? Each approach sees the same writes; the writes themselves
+// are not timed, only the isolation around them:
+//   kit       the per-test transaction (openTestSession 'transaction': BEGIN … ROLLBACK), and
+//             'truncate' mode (finish() = truncateAll onlyDirty: one query finds the dirty tables)
+//   baselines TRUNCATE of every table in one statement, DELETE FROM every table
+// The same is measured a second time with a hypertable among the 2 dirty tables.
+import { FileDatabase, openTestSession } from '../../dist/index.js';
+import { compare, timed } from '../lib/measure.mjs';
+import { formatMs, formatRatio, goal } from '../lib/stats.mjs';
+import { durationSection } from '../lib/tables.mjs';
+
+/** The reference schema's 9 tables, children before parents (the order DELETE needs). */
+const TABLES = [
+  'trades',
+  'orders',
+  'positions',
+  'performance_metrics',
+  'llm_decisions',
+  'trading_sessions',
+  'agent_signals',
+  'agent_status',
+  'candlesticks',
+];
+
+/** Two writes each: 2 plain tables, or a plain table and a hypertable. */
+const WRITES = {
+  plain: {
+    tables: 'agent_status, agent_signals',
+    sql: `INSERT INTO agent_status (name, type, status) VALUES ('bench-agent', 'technical', 'RUNNING');
+          INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('bench-agent', 'BTCUSDT', 'BUY', 0.5)`,
+  },
+  hypertable: {
+    tables: 'agent_signals, candlesticks (hypertable)',
+    sql: `INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('bench-agent', 'BTCUSDT', 'BUY', 0.5);
+          INSERT INTO candlesticks (time, symbol, interval, open, high, low, close, volume)
+               VALUES ('2024-01-01T00:00:00Z', 'BTCUSDT', '1m', 100, 101, 99, 100.5, 3)`,
+  },
+};
+
+const NOT_FAILED = { failed: false, keepFailed: false };
+
+/** open + finish of a kit test session around the (untimed) writes. */
+async function kitSession(file, mode, writes) {
+  const open = await timed(() => openTestSession(file, mode));
+  const session = open.result;
+  await session.db.query(writes);
+  const finish = await timed(() => session.finish(NOT_FAILED));
+  return open.ms + finish.ms;
+}
+
+function approachesFor(file, database, writes) {
+  // query(), not exec(): exec() also forgets the cached table list, which would tax the kit's next truncation
+  const baseline = (sql) => async () => {
+    await database.query(writes);
+    return (await timed(() => database.query(sql))).ms;
+  };
+  return [
+    { id: 'rollback', once: () => kitSession(file, 'transaction', writes) },
+    { id: 'dirty-only', once: () => kitSession(file, 'truncate', writes) },
+    { id: 'truncate-all', once: baseline(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`) },
+    { id: 'delete-all', once: baseline(TABLES.map((table) => `DELETE FROM ${table}`).join('; ')) },
+  ];
+}
+
+function rowsOf(results) {
+  return [
+    { id: 'rollback', label: 'kit: transaction rollback', summary: results.rollback, reference: true },
+    { id: 'dirty-only', label: 'kit: truncateAll, dirty tables only', summary: results['dirty-only'] },
+    { id: 'truncate-all', label: 'TRUNCATE every table (one statement)', summary: results['truncate-all'] },
+    { id: 'delete-all', label: 'DELETE FROM every table', summary: results['delete-all'] },
+  ];
+}
+
+export async function betweenTestsScenario({ template, sizes, log }) {
+  const file = new FileDatabase(template);
+  const database = await file.current;
+  try {
+    const sections = [];
+    for (const [kind, writes] of Object.entries(WRITES)) {
+      log(`2 dirty tables: ${writes.tables}`);
+      const results = await compare(approachesFor(file, database, writes.sql), sizes.betweenTests);
+      const rollback = results.rollback.p50;
+      const dirtyVsAll = results['truncate-all'].p50 / results['dirty-only'].p50;
+      const goals =
+        kind === 'plain'
+          ? [
+              goal('rollback p50 ≤ 1 ms', formatMs(rollback), rollback <= 1),
+              goal(
+                'dirty-only ≥ 3× faster than TRUNCATE of every table (p50)',
+                formatRatio(dirtyVsAll),
+                dirtyVsAll >= 3,
+              ),
+            ]
+          : [];
+      sections.push(
+        durationSection({
+          id: kind === 'plain' ? 'between-tests' : 'between-tests-hypertable',
+          title:
+            kind === 'plain'
+              ? 'Between tests (2 of 9 tables dirty)'
+              : 'Between tests, a hypertable among the 2 dirty tables (no goal; for comparison)',
+          rows: rowsOf(results),
+          goals,
+          notes: [
+            `Dirty tables: ${writes.tables}; the other 7 are empty. Timed: opening and finishing the test's isolation (the writes are not timed).`,
+            `Dirty-only vs TRUNCATE of every table: ${formatRatio(dirtyVsAll)} faster.`,
+            ...(kind === 'hypertable'
+              ? ['TRUNCATE of a hypertable drops its chunks, which costs about as much as the other 8 tables together.']
+              : []),
+          ],
+          extra: { dirtyTables: writes.tables, dirtyOnlyVsTruncateAll: dirtyVsAll },
+        }),
+      );
+    }
+    return sections;
+  } finally {
+    await file.drop();
+  }
+}

@@ -1,0 +1,144 @@
+// Scenario 1 — a database per test file. What it costs to hand a test file a fresh, migrated
+// database, measured up to "the database exists" for every approach:
+//   kit      a clone from the run-wide shared pool (SharedClonePool, filled by the vitest global
+//            setup), claimed by a worker's Template handle with a RENAME — what `test`'s file
+//            fixture does; also with a fresh handle (a new admin connection, as in a new worker)
+//   baselines  CREATE DATABASE ... TEMPLATE on demand (pgtestdb style), testcontainers'
+//            restoreSnapshot(), and migrating an empty database from scratch
+import pg from 'pg';
+import { migrate, Template } from '../../dist/index.js';
+import { compare, timed, waitUntil } from '../lib/measure.mjs';
+import { imageDataDirectory, migrateAndSnapshot, snapshotContainer } from '../lib/snapshot-container.mjs';
+import { formatMs, formatRatio, goal } from '../lib/stats.mjs';
+import { durationSection } from '../lib/tables.mjs';
+
+/** The vitest global setup keeps one clone per worker waiting; the scale scenario runs 2 workers. */
+const SHARED_CLONES = 2;
+/** How long the pool stays full before the next claim: the time the previous test file ran. */
+const FILE_RUNS_MS = 100;
+
+export async function cloneScenario({ server, template, runId, image, migrations, sizes, log }) {
+  const admin = server.pool({ max: 2, min: 0 });
+  const sharedPrefix = `tk_${runId}_shared_`.toLowerCase();
+  const count = async (sql, values) => (await admin.query(sql, values)).rows[0].n;
+  const poolFull = async () =>
+    (await count('SELECT count(*)::int AS n FROM pg_database WHERE starts_with(datname, $1)', [sharedPrefix])) ===
+    SHARED_CLONES;
+  const gone = async (name) =>
+    (await count('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [name])) === 0;
+  // between two measurements the drop is done and the pool has been full for a while, as when
+  // the next test file starts: no approach's background work overlaps another one's timing
+  const settle = async (name) => {
+    await waitUntil(() => gone(name), { what: `drop of ${name}` });
+    await waitUntil(poolFull, { what: 'the shared clone pool to refill' });
+    await new Promise((resolve) => setTimeout(resolve, FILE_RUNS_MS));
+  };
+
+  const shared = await template.shareClones(SHARED_CLONES);
+  const worker = Template.attach(server.connectionString, template.name, { runId, prepared: 0 });
+  log('starting the restoreSnapshot() baseline container');
+  const pgdata = await imageDataDirectory(image);
+  const snapshot = await snapshotContainer({ image, pgdata, runId }).start();
+  try {
+    await migrateAndSnapshot(snapshot, migrations);
+    let serial = 0;
+    const quoted = (name) => pg.escapeIdentifier(name);
+    const approaches = [
+      {
+        id: 'kit-claim',
+        async once() {
+          const { ms, result: db } = await timed(() => worker.clone());
+          await db.drop();
+          await settle(db.name);
+          return ms;
+        },
+      },
+      {
+        id: 'kit-claim-fresh-handle',
+        async once() {
+          const fresh = Template.attach(server.connectionString, template.name, { runId, prepared: 0 });
+          const { ms, result: db } = await timed(() => fresh.clone());
+          await db.drop();
+          await fresh.close();
+          await settle(db.name);
+          return ms;
+        },
+      },
+      {
+        id: 'create-database-template',
+        async once() {
+          const name = `bench_on_demand_${serial++}`;
+          const { ms } = await timed(() =>
+            admin.query(`CREATE DATABASE ${quoted(name)} TEMPLATE ${quoted(template.name)}`),
+          );
+          await admin.query(`DROP DATABASE ${quoted(name)} WITH (FORCE)`);
+          return ms;
+        },
+      },
+      {
+        id: 'restore-snapshot',
+        async once() {
+          return (await timed(() => snapshot.restoreSnapshot())).ms;
+        },
+      },
+      {
+        id: 'migrate-from-scratch',
+        async once() {
+          const name = `bench_scratch_${serial++}`;
+          const { ms } = await timed(async () => {
+            await admin.query(`CREATE DATABASE ${quoted(name)}`);
+            await migrate(server.urlFor(name), { dir: migrations });
+          });
+          await admin.query(`DROP DATABASE ${quoted(name)} WITH (FORCE)`);
+          return ms;
+        },
+      },
+    ];
+    const { warmup, rounds } = sizes.clone;
+    const results = await compare(approaches, {
+      warmup,
+      rounds,
+      onRound: (round) => round >= 0 && log(`round ${round + 1}/${rounds}`),
+    });
+
+    const kit = results['kit-claim'];
+    const snapshotRatio = results['restore-snapshot'].p50 / kit.p50;
+    return durationSection({
+      id: 'clone',
+      title: 'Database per test file',
+      rows: [
+        { id: 'kit-claim', label: 'kit: claim a clone from the shared pool', summary: kit, reference: true },
+        {
+          id: 'kit-claim-fresh-handle',
+          label: 'kit: same, with a new admin connection (a new worker)',
+          summary: results['kit-claim-fresh-handle'],
+        },
+        {
+          id: 'create-database-template',
+          label: 'CREATE DATABASE … TEMPLATE on demand',
+          summary: results['create-database-template'],
+        },
+        { id: 'restore-snapshot', label: 'testcontainers restoreSnapshot()', summary: results['restore-snapshot'] },
+        {
+          id: 'migrate-from-scratch',
+          label: 'migrate an empty database from scratch',
+          summary: results['migrate-from-scratch'],
+        },
+      ],
+      goals: [
+        goal('kit p50 ≤ 5 ms', formatMs(kit.p50), kit.p50 <= 5),
+        goal('kit ≥ 40× faster than restoreSnapshot() (p50)', formatRatio(snapshotRatio), snapshotRatio >= 40),
+      ],
+      notes: [
+        `Each time ends when the database exists. The kit's pool holds ${SHARED_CLONES} clones (one per worker); before each claim it has been full for ${FILE_RUNS_MS} ms, as when a test file starts after the previous one ran.`,
+        "The restoreSnapshot() container runs with the kit's server settings (data directory on tmpfs, fsync off) and without TimescaleDB's scheduler, which otherwise makes restoreSnapshot() fail now and then (55006: the scheduler connects to the snapshot).",
+      ],
+    });
+  } finally {
+    await shared.stop();
+    await template.dropRun().catch(() => undefined);
+    await worker.close();
+    await snapshot.stop({ remove: true, removeVolumes: true, timeout: 0 });
+    await admin.end();
+  }
+}
