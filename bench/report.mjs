@@ -40,6 +40,7 @@ export function printReport(run, sections) {
     `timescale-testkit benchmark — ${run.smoke ? 'SMOKE (1 repetition, small sizes)' : 'full run'}, ${run.date}`,
   );
   out.push(describeMachine(run.machine));
+  out.push(`1-minute load average before the run: ${run.loadAverageBefore}.`);
   for (const section of sections) {
     out.push('', `## ${section.title}`, '', markdownTable(section.header, section.rows), ...goalLines(section));
     for (const note of section.notes) out.push(`  ${note}`);
@@ -47,6 +48,7 @@ export function printReport(run, sections) {
   const goals = allGoals(sections);
   const missed = goals.filter((g) => !g.met);
   out.push('', `Goals met: ${goals.length - missed.length} of ${goals.length}.`);
+  if (run.smoke) out.push('(smoke: one sample per approach at the smallest sizes; the goals are indicative only)');
   for (const g of missed) out.push(`  MISSED: ${g.section}: ${g.text} (${g.actual})`);
   out.push(`Total time ${(run.totalMs / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
@@ -73,7 +75,7 @@ export async function writeJson(path, run, sections) {
 /** One line per goal: the scenario, the goal, what was measured, met or MISSED. */
 function goalsTable(sections) {
   const rows = allGoals(sections).map((g) => [g.section, g.text, g.actual, g.met ? 'met' : '**MISSED**']);
-  return markdownTable(['scenario', 'goal', 'measured', ''], rows);
+  return markdownTable(['scenario', 'goal', 'measured', 'result'], rows);
 }
 
 /** The markdown that goes between the README's performance markers. */
@@ -81,7 +83,8 @@ export function readmeSection(run, sections) {
   const goals = allGoals(sections);
   const met = goals.filter((g) => g.met).length;
   const lines = [
-    `Measured by \`${run.command}\` on ${run.date.slice(0, 10)}: ${describeMachine(run.machine)}.`,
+    `Measured by \`${run.command}\` on ${run.date.slice(0, 10)}: ${describeMachine(run.machine)}; ` +
+      `1-minute load average before the run ${run.loadAverageBefore}.`,
     '',
     'The command starts its own containers, warms every scenario up, then repeats it; the tables show',
     'medians (p50) and the slow tail (p95), and every ratio compares numbers measured in the same run',

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sweepContainers } from './lib/containers.mjs';
-import { describeHost, describeServer } from './lib/machine.mjs';
+import { describeHost, describeServer, loadAverage } from './lib/machine.mjs';
 import { readOptions } from './lib/options.mjs';
 import { printReport, updateReadme, writeJson } from './report.mjs';
 import { betweenTestsScenario } from './scenarios/between-tests.mjs';
@@ -29,6 +29,7 @@ const { createTemplate, startTimescale } = await import('../dist/index.js');
 const migrations = join(import.meta.dirname, '..', 'fixtures', 'migrations');
 const results = join(import.meta.dirname, 'results');
 const began = performance.now();
+const loadAtStart = loadAverage();
 const logger = (scenario) => (message) => console.error(`[bench ${scenario}] ${message}`);
 
 /** Scenarios on the run's shared server first; `start` and `scale` start their own. */
@@ -89,6 +90,8 @@ try {
     scenarios: options.only,
     sizes: options.sizes,
     machine,
+    // other work on the machine before the run (during it, the benchmark's own load counts too)
+    loadAverageBefore: loadAtStart,
     totalMs: performance.now() - began,
   };
   printReport(run, sections);

@@ -1,6 +1,11 @@
 // What the numbers were measured on: the host and the database server, read at run time.
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import pg from 'pg';
+
+/** The 1-minute load average: other work on the machine while the benchmark ran. */
+export function loadAverage() {
+  return Number(loadavg()[0].toFixed(2));
+}
 
 /** CPU, memory, OS and Node of this machine. */
 export function describeHost() {

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTemplate, startTimescale } from '../../dist/index.js';
+import { createTemplate, resolveOptions, startTimescale } from '../../dist/index.js';
 import { formatMs, goal, summarize } from '../lib/stats.mjs';
 import { durationSection } from '../lib/tables.mjs';
 
@@ -26,8 +26,8 @@ async function probe(mode, container, migrations, runId) {
   return JSON.parse(line);
 }
 
-/** Container options of the warm runs; `reusedConfigHash` is what the sweep looks for. */
-export function warmContainerOptions(runId) {
+/** Container options of the warm runs: a server setting that names the run makes its hash unique. */
+function warmContainerOptions(runId) {
   return { reuse: true, settings: { cluster_name: `timescale_testkit_bench_${runId}` } };
 }
 
@@ -40,9 +40,10 @@ export async function startScenario({ runId, migrations, sizes, log, onReused })
   }
 
   const warmOptions = warmContainerOptions(runId);
+  // known before the start, so that the final sweep finds the container even if this fails
+  onReused(resolveOptions(warmOptions).configHash);
   // the first run with reuse: starts the container and builds the template (not measured)
   const reused = await startTimescale(warmOptions);
-  onReused(reused.configHash);
   const warm = [];
   try {
     const template = await createTemplate(reused, { migrations, runId });
