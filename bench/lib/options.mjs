@@ -6,7 +6,7 @@ import { DEFAULT_IMAGE } from '../../dist/index.js';
 export const SCENARIOS = ['clone', 'between-tests', 'factories', 'start', 'scale'];
 
 const FULL = {
-  clone: { warmup: 3, rounds: 30, migrateRounds: 8 },
+  clone: { warmup: 3, rounds: 30 },
   betweenTests: { warmup: 5, rounds: 40 },
   factories: { warmup: 1, rounds: 5, candles: 100_000, rowByRow: 4_000, graphRounds: 10 },
   start: { coldRounds: 3, warmRounds: 5 },
@@ -14,7 +14,7 @@ const FULL = {
 };
 
 const SMOKE = {
-  clone: { warmup: 1, rounds: 3, migrateRounds: 1 },
+  clone: { warmup: 1, rounds: 3 },
   betweenTests: { warmup: 1, rounds: 3 },
   factories: { warmup: 0, rounds: 1, candles: 10_000, rowByRow: 500, graphRounds: 1 },
   start: { coldRounds: 1, warmRounds: 1 },
