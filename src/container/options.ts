@@ -1,8 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { envFlag } from '../env.js';
+import { DEFAULT_IMAGE } from '../image.js';
+import { currentRunId } from '../run-id.js';
 
-/** The pinned default image: TimescaleDB community edition on PostgreSQL 17, with pgvector. */
-export const DEFAULT_IMAGE = 'timescale/timescaledb:2.19.3-pg17';
+export { currentRunId, DEFAULT_IMAGE };
+
 export const DEFAULT_EXTENSIONS: readonly string[] = ['timescaledb', 'vector'];
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 
@@ -64,13 +66,6 @@ export interface ResolvedTimescaleOptions {
   runId: string;
   dockerTimeoutMs: number;
   configHash: string;
-}
-
-const processRunId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-
-/** The id of this process's run; names of everything the kit makes carry it. */
-export function currentRunId(): string {
-  return process.env.TIMESCALE_TESTKIT_RUN_ID ?? processRunId;
 }
 
 export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescaleOptions {

@@ -1,7 +1,8 @@
 import { loadConfig, type ResolvedTestkitConfig, type TestkitConfig } from '../config/index.js';
-import { currentRunId, type StartedTimescale, startTimescale } from '../container/index.js';
+import type { StartedTimescale } from '../container/index.js';
 import { debugLog } from '../debug.js';
 import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
+import { currentRunId } from '../run-id.js';
 
 /** What the global setup hands to the test workers: serialisable values only. */
 export interface HandOver {
@@ -50,7 +51,10 @@ export async function prepareRun(
   { workers = 1 }: { workers?: number } = {},
 ): Promise<PreparedRun> {
   const config = await loadConfig(root, inline);
-  const server = config.url ? undefined : await startTimescale(config.container);
+  // loaded here, not at the top: test workers import this module too, and never start a container
+  const server = config.url
+    ? undefined
+    : await (await import('../container/index.js')).startTimescale(config.container);
   const serverUrl = config.url ?? (server as StartedTimescale).connectionString;
   const host = new URL(serverUrl).hostname;
   trustHost(host);

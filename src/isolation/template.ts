@@ -1,8 +1,9 @@
 import { threadId } from 'node:worker_threads';
 import pg from 'pg';
-import { currentRunId, type PoolSize, type StartedTimescale } from '../container/index.js';
+import type { PoolSize, StartedTimescale } from '../container/index.js';
 import { debugLog, timed } from '../debug.js';
 import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
+import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';

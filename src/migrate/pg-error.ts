@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE } from '../container/index.js';
+import { DEFAULT_IMAGE } from '../image.js';
 import { MigrationError, type MigrationErrorDetails, MigrationLicenseError } from './errors.js';
 import { excerptAt, lineColumn, positionToIndex } from './location.js';
 import type { Statement } from './split.js';

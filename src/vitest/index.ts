@@ -1,5 +1,5 @@
 import { test as base, inject } from 'vitest';
-import { createFactories, type Factories } from '../domain/index.js';
+import type { Factories } from '../domain/index.js';
 import { TimescaleTestkitError } from '../errors.js';
 import { attachRun, type HandOver } from '../harness/index.js';
 import { FileDatabase, type IsolatedDatabase, type IsolationMode, openTestSession } from '../isolation/index.js';
@@ -61,6 +61,8 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
   },
   factories: async ({ db, task }, use) => {
     const seed = handOver().seed;
+    // loaded on first use: a test file that never asks for `factories` does not load faker
+    const { createFactories } = await import('../domain/index.js');
     const factories = createFactories(db, seed === undefined ? {} : { seed });
     await use(factories);
     if (task.result?.state === 'fail') {
