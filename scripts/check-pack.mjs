@@ -76,6 +76,30 @@ for (const kind of ['esm', 'cjs']) {
   console.log(`pack: ${kind} referenceMigrations has ${entries.length} migrations`);
 }
 
+// test workers load the vitest / jest helpers in every test file: they must not load
+// testcontainers or faker (workers never start containers; factories load on first use)
+for (const [kind, specifier] of [
+  ['esm', 'timescale-testkit/vitest'],
+  ['esm', 'timescale-testkit/jest'],
+  ['cjs', 'timescale-testkit/jest'],
+]) {
+  const load =
+    kind === 'esm'
+      ? `await import('${specifier}').catch(() => undefined)` // vitest's test() refuses to run outside vitest
+      : `(await import('node:module')).createRequire(process.cwd() + '/')('${specifier}')`;
+  const code = `import { registerHooks } from 'node:module';
+    const seen = [];
+    registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
+    ${load};
+    console.log(JSON.stringify(seen));`;
+  const seen = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: scratch, encoding: 'utf8' }),
+  );
+  const heavy = seen.filter((url) => /\/(testcontainers|@testcontainers|@faker-js)\//.test(url));
+  if (heavy.length > 0) throw new Error(`${kind} ${specifier} loads ${heavy.join(', ')}`);
+  console.log(`pack: ${kind} ${specifier} loads ${seen.length} modules, neither testcontainers nor faker`);
+}
+
 // the bin runs from the tarball
 const binPath = join(target, manifest.bin['timescale-testkit']);
 const help = execFileSync(process.execPath, [binPath, '--help'], { cwd: scratch, encoding: 'utf8' });
