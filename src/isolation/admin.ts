@@ -18,19 +18,31 @@ function isInUse(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === OBJECT_IN_USE;
 }
 
+export interface CloneOptions {
+  /**
+   * false: nobody can connect until `ALTER DATABASE ... WITH ALLOW_CONNECTIONS true` (a shared
+   * clone, when claimed) — not even TimescaleDB's scheduler, which the launcher otherwise starts
+   * on every connectable database with the extension, and which then holds up a RENAME.
+   */
+  allowConnections?: boolean;
+}
+
 /**
  * `CREATE DATABASE name TEMPLATE template`, retried (bounded) when the template is briefly in
  * use (SQLSTATE 55006, e.g. TimescaleDB's scheduler connecting), then marked as the kit's.
+ * The marker is a comment (a shared catalog): setting it does not connect to the clone.
  */
 export async function cloneDatabase(
   admin: pg.Pool,
   template: string,
   name: string,
   marker: DatabaseMarker,
+  { allowConnections = true }: CloneOptions = {},
 ): Promise<void> {
+  const create = `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${allowConnections ? '' : ' ALLOW_CONNECTIONS false'}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
+      await admin.query(create);
       break;
     } catch (error) {
       if (!isInUse(error) || attempt >= CLONE_ATTEMPTS) {

@@ -15,6 +15,9 @@ export function sharedPrefix(runId: string): string {
 /**
  * Keeps `size` clones waiting for the workers, like IntegreSQL's pool: the run's global setup
  * fills it, then tops it up as workers claim clones (a cheap look at pg_database every few ms).
+ * A waiting clone does not allow connections: TimescaleDB's launcher starts no scheduler on it
+ * (it would on a connectable one at every other clone's claim or drop), so nothing is connected
+ * when a worker renames it, and the RENAME does not wait for a scheduler to go away.
  */
 export class SharedClonePool {
   #counter = 0;
@@ -40,7 +43,9 @@ export class SharedClonePool {
     for (let missing = this.size - (await this.#waiting()); missing > 0 && !this.#stopped; missing--) {
       this.#counter++;
       const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.template };
-      await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker);
+      await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker, {
+        allowConnections: false,
+      });
     }
   }
 
@@ -62,20 +67,27 @@ export class SharedClonePool {
   }
 }
 
-/** Renames one waiting shared clone to `name`; false when none is left (or all are busy). */
+/**
+ * Renames one waiting shared clone to `name` and opens it to connections, in one round trip
+ * (one simple query, so one implicit transaction: never renamed yet closed); false when none
+ * is left.
+ */
 export async function claimShared(admin: pg.Pool, runId: string, name: string): Promise<boolean> {
-  const prefix = sharedPrefix(runId);
   const { rows } = await admin.query<{ datname: string }>(
     'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
-    [prefix],
+    [sharedPrefix(runId)],
   );
+  const claimed = pg.escapeIdentifier(name);
   for (const { datname } of rows) {
     try {
-      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${pg.escapeIdentifier(name)}`);
+      await admin.query(
+        `ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${claimed}; ALTER DATABASE ${claimed} WITH ALLOW_CONNECTIONS true`,
+      );
       debugLog(`claimed shared clone ${datname} as ${name}`);
       return true;
-    } catch {
-      // another worker renamed it first, or a session is connected to it: try the next
+    } catch (error) {
+      // another worker renamed it first (it no longer exists under that name): try the next
+      debugLog(`shared clone ${datname} not claimed: ${(error as Error).message}`);
     }
   }
   return false;
