@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { debugLog } from '../debug.js';
 import { cloneDatabase } from './admin.js';
-import type { DatabaseMarker } from './marker.js';
+import { type DatabaseMarker, MARKER_PREFIX } from './marker.js';
 
 /**
  * Clones made ahead by the run's global setup for the workers to claim, so a test file starts
@@ -70,12 +70,15 @@ export class SharedClonePool {
 /**
  * Renames one waiting shared clone to `name` and opens it to connections, in one round trip
  * (one simple query, so one implicit transaction: never renamed yet closed); false when none
- * is left.
+ * is left. Only marked clones are candidates: one still between its CREATE and its marker
+ * comment stays in the pool, so every claimed clone carries the kit's marker.
  */
 export async function claimShared(admin: pg.Pool, runId: string, name: string): Promise<boolean> {
   const { rows } = await admin.query<{ datname: string }>(
-    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
-    [sharedPrefix(runId)],
+    `SELECT datname FROM pg_database
+      WHERE starts_with(datname, $1) AND starts_with(shobj_description(oid, 'pg_database'), $2)
+      ORDER BY datname`,
+    [sharedPrefix(runId), MARKER_PREFIX],
   );
   const claimed = pg.escapeIdentifier(name);
   for (const { datname } of rows) {

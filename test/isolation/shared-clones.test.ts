@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate, dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '../../src/index.js';
+import { dropRunClones } from '../../src/isolation/cleanup.js';
 import { parseMarker } from '../../src/isolation/marker.js';
-import { sharedPrefix } from '../../src/isolation/shared-clones.js';
+import { claimShared, sharedPrefix } from '../../src/isolation/shared-clones.js';
 import { serverUrl, urlFor } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
@@ -89,6 +90,17 @@ describe('the shared clone pool', () => {
       await Promise.all([first.close(), second.close()]);
       await template.dropRun();
     }
+  });
+
+  it('leaves a clone that has no marker yet (between its CREATE and its comment) to the pool', async () => {
+    const unmarked = `${sharedPrefix('unmarkedtest')}1`;
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(unmarked)} TEMPLATE ${pg.escapeIdentifier(template.name)} ALLOW_CONNECTIONS false`,
+    );
+    expect(await claimShared(admin, 'unmarkedtest', 'tk_unmarkedtest_claimed')).toBe(false);
+    expect((await waiting('unmarkedtest')).map((clone) => clone.name)).toEqual([unmarked]);
+    // teardown finds it by name
+    expect(await dropRunClones(admin, 'unmarkedtest')).toEqual([unmarked]);
   });
 
   it('drops never-opened clones of a crashed run (prune, the next start)', async () => {
