@@ -88,6 +88,9 @@ export class StartedTimescale implements AsyncDisposable {
       min: this.#init.poolDefaults.min,
       ...config,
     });
+    // an idle connection the server ends (the container stopping, a database dropped) is not
+    // the application's failure: without a listener it would be an uncaught exception
+    pool.on('error', (error) => debugLog(`idle connection to ${this.host}:${this.port} lost: ${error.message}`));
     this.#pools.add(pool);
     const end = pool.end.bind(pool);
     pool.end = (async () => {

@@ -59,13 +59,37 @@ export async function cloneDatabase(
 }
 
 /** Drops a database (a template too), ending the sessions still connected to it. */
+/** How long a drop lets client connections that are closing (a pool just ended) go on their own. */
+const DROP_GRACE_MS = 100;
+const DROP_POLL_MS = 10;
+
+/**
+ * Drops a database (a template is unsealed first). Client connections still on it get up to
+ * {@link DROP_GRACE_MS} to leave on their own — `pool.end()` resolves before the server has
+ * closed its connections, and a connection ended by FORCE in that moment surfaces as an
+ * `error` event in the application — then `WITH (FORCE)` ends the rest.
+ */
 export async function dropDatabase(admin: pg.Pool, name: string): Promise<void> {
   const id = pg.escapeIdentifier(name);
-  const { rows } = await admin.query<{ t: boolean }>('SELECT datistemplate AS t FROM pg_database WHERE datname = $1', [
-    name,
-  ]);
-  if (rows.length === 0) return;
-  if (rows[0]?.t) await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE false ALLOW_CONNECTIONS true`);
+  const state = async () =>
+    (
+      await admin.query<{ t: boolean; clients: number }>(
+        `SELECT datistemplate AS t,
+                (SELECT count(*) FROM pg_stat_activity a
+                  WHERE a.datname = d.datname AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid())::int
+                  AS clients
+           FROM pg_database d WHERE datname = $1`,
+        [name],
+      )
+    ).rows[0];
+  let current = await state();
+  if (!current) return;
+  for (let waited = 0; current.clients > 0 && waited < DROP_GRACE_MS; waited += DROP_POLL_MS) {
+    await sleep(DROP_POLL_MS);
+    current = await state();
+    if (!current) return;
+  }
+  if (current.t) await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE false ALLOW_CONNECTIONS true`);
   await admin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
 }
 

@@ -68,6 +68,17 @@ describe('startTimescale', () => {
     await pool.end();
   });
 
+  it("survives the server ending a pool's idle connection (no uncaught error)", async () => {
+    const pool = db.pool();
+    const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const other = db.pool({ max: 1 });
+    await other.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pool.listenerCount('error')).toBeGreaterThan(0);
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await Promise.all([pool.end(), other.end()]);
+  });
+
   it('binds the mapped port to loopback on a local engine and labels the container', async () => {
     const client = await getContainerRuntimeClient();
     const inspected = await client.container.inspect(client.container.getById(db.id));

@@ -33,3 +33,37 @@ describe('cloning', () => {
     await dropDatabase(admin, 'tk_admintest_never_existed');
   });
 });
+
+describe('dropping', () => {
+  const admin = new pg.Pool({ connectionString: serverUrl(), max: 2 });
+  afterAll(() => admin.end());
+  const exists = async (name: string) =>
+    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+
+  it('lets a connection that is about to leave finish instead of killing it', async () => {
+    const db = await scratchDatabase('closing');
+    const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    // the last query of a test, then the pool's end: done within the grace period
+    const last = client.query('SELECT pg_sleep(0.04)').then(() => client.end());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await dropDatabase(admin, db.name);
+    await expect(last).resolves.toBeUndefined();
+    expect(await exists(db.name)).toBe(false);
+  });
+
+  it('ends a connection that stays past the grace period', async () => {
+    const db = await scratchDatabase('staying');
+    const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    const long = client.query('SELECT pg_sleep(30)').catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await dropDatabase(admin, db.name);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await long).toMatchObject({ code: '57P01' });
+    expect(await exists(db.name)).toBe(false);
+  });
+});
