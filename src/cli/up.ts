@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { loadConfig, type ResolvedTestkitConfig } from '../config/index.js';
-import { type StartedTimescale, startTimescale, type TimescaleOptions } from '../container/index.js';
+import { listContainers, type StartedTimescale, startTimescale, type TimescaleOptions } from '../container/index.js';
 import { referenceMigrations } from '../domain/index.js';
 import { type MigrationFormat, migrate } from '../migrate/index.js';
 import { parseCommand } from './args.js';
@@ -14,7 +14,8 @@ export const UP_USAGE = `timescale-testkit up [options]
 
 Starts the TimescaleDB + pgvector container as the tests would (timescale-testkit.config.* and the
 TIMESCALE_TESTKIT_* variables), applies the migrations to its database, prints its URL and a psql
-command, and stays up until Ctrl-C, then stops and removes the container.
+command, and stays up until Ctrl-C, then stops and removes the container (it also exits when the
+container is removed meanwhile, e.g. by \`timescale-testkit down\` from another terminal).
 
 Options:
   --migrations DIR   migrations folder (default: the config's, else ./migrations; skipped with a note
@@ -29,7 +30,7 @@ Options:
                      config's reuse, or TIMESCALE_TESTKIT_REUSE); one found running stays on Ctrl-C
   -h, --help         this text
 
-Exit codes: 0 stopped by Ctrl-C (or detached), 1 failed (nothing left running), 2 usage error,
+Exit codes: 0 stopped by Ctrl-C (or detached, or its container removed), 1 failed (nothing left running), 2 usage error,
 130 interrupted before it was ready (the container is removed).`;
 
 interface Shutdown {
@@ -68,6 +69,36 @@ function listenForShutdown(signal: AbortSignal | undefined): Shutdown {
       signal?.removeEventListener('abort', fire);
     },
   };
+}
+
+/** How often a foreground `up` checks that its container is still there. */
+const WATCH_MS = 2_000;
+
+/**
+ * Resolves when the container is gone from the engine (`timescale-testkit down` from another
+ * terminal, `docker rm`), so a foreground `up` does not wait for a Ctrl-C that no longer stops
+ * anything. Checks stop once `until` settles.
+ */
+function whenGone(id: string, until: Promise<void>): Promise<void> {
+  return new Promise((resolveGone) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const check = async () => {
+      // an engine that does not answer for a moment is not a removed container
+      const present = await listContainers().then(
+        (list) => list.some((c) => c.id === id && c.state === 'running'),
+        () => true,
+      );
+      if (done) return;
+      if (!present) resolveGone();
+      else timer = setTimeout(check, WATCH_MS);
+    };
+    timer = setTimeout(check, WATCH_MS);
+    void until.then(() => {
+      done = true;
+      clearTimeout(timer);
+    });
+  });
 }
 
 interface MigrationsChoice {
@@ -170,7 +201,15 @@ export async function upCommand(argv: readonly string[], io: CliIo): Promise<num
       return EXIT.ok;
     }
     io.err('ready; press Ctrl-C to stop');
-    await shutdown.wait();
+    const gone = await Promise.race([
+      shutdown.wait().then(() => false),
+      whenGone(server.id, shutdown.wait()).then(() => true),
+    ]);
+    if (gone) {
+      note(io, `container ${shortId(server.id)} was already removed (by \`timescale-testkit down\`?); up exits`);
+      await server.stop().catch(() => undefined);
+      return EXIT.ok;
+    }
     await stopServer(io, server, created);
     return EXIT.ok;
   } finally {

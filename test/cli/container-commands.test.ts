@@ -168,6 +168,33 @@ describe('cli: up in the foreground', () => {
     }
   });
 
+  it('exits on its own when its container is removed from another terminal', async () => {
+    await using project = await tempProject({ migrations: REFERENCE });
+    const controller = new AbortController();
+    let ready: (url: string) => void = () => undefined;
+    const url = new Promise<string>((resolve) => {
+      ready = resolve;
+    });
+    const running = cli(['up'], {
+      cwd: project.dir,
+      signal: controller.signal,
+      onLine: (line) => line.startsWith('url ') && ready(urlOf(line)),
+    });
+    const serverUrl = await url;
+    const container = (await listContainers()).find((c) => c.connectionString === serverUrl);
+    try {
+      expect((await cli(['down', container?.id.slice(0, 12) ?? '-'])).code).toBe(0);
+      const { code, err } = await running; // no Ctrl-C: up notices by itself
+      expect(code).toBe(0);
+      expect(err).toContain(`note: container ${container?.id.slice(0, 12)} was already removed`);
+      expect(err).toContain('up exits');
+    } finally {
+      controller.abort();
+      await running;
+      await removeLeftovers(container?.configHash);
+    }
+  });
+
   it('interrupted before it is ready: removes the container and exits 130', async () => {
     await using project = await tempProject({ migrations: REFERENCE });
     vi.stubEnv('TIMESCALE_TESTKIT_URL', 'postgres://elsewhere:5432/db');
