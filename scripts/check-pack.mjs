@@ -26,13 +26,16 @@ for (const name of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(
   symlinkSync(installed, join(scratch, 'node_modules', name), 'dir');
 }
 
-const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory'];
-const probe = (kind, code) => {
-  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
+/** Runs `code` in a new Node process in the scratch project, as ESM or CommonJS; its stdout. */
+const run = (kind, code) =>
+  execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
     cwd: scratch,
     encoding: 'utf8',
   });
-  const names = JSON.parse(out);
+
+const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory'];
+const probe = (kind, code) => {
+  const names = JSON.parse(run(kind, code));
   const missing = expected.filter((name) => !names.includes(name));
   if (missing.length > 0) throw new Error(`${kind} entry point lacks ${missing.join(', ')}`);
   console.log(`pack: ${kind} entry point loads (${names.length} exports)`);
@@ -46,11 +49,7 @@ const subpath = (kind, specifier, name) => {
     kind === 'esm'
       ? `const m = await import('${specifier}'); console.log(typeof m.${name})`
       : `console.log(typeof require('${specifier}').${name})`;
-  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
-    cwd: scratch,
-    encoding: 'utf8',
-  }).trim();
-  if (out !== 'function') throw new Error(`${kind} ${specifier} lacks ${name}`);
+  if (run(kind, code).trim() !== 'function') throw new Error(`${kind} ${specifier} lacks ${name}`);
   console.log(`pack: ${kind} ${specifier} loads`);
 };
 for (const kind of ['esm', 'cjs']) {
@@ -65,11 +64,7 @@ for (const kind of ['esm', 'cjs']) {
     kind === 'esm'
       ? "const { referenceMigrations: dir } = await import('timescale-testkit'); const fs = await import('node:fs'); console.log(JSON.stringify([dir, fs.readdirSync(dir)]))"
       : "const dir = require('timescale-testkit').referenceMigrations; console.log(JSON.stringify([dir, require('node:fs').readdirSync(dir)]))";
-  const out = execFileSync(process.execPath, kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], {
-    cwd: scratch,
-    encoding: 'utf8',
-  });
-  const [dir, entries] = JSON.parse(out);
+  const [dir, entries] = JSON.parse(run(kind, code));
   if (!dir.startsWith(target) || !entries.includes('001_extensions.sql')) {
     throw new Error(`${kind} referenceMigrations points at ${dir} (${entries.join(', ')})`);
   }
@@ -92,9 +87,7 @@ for (const [kind, specifier] of [
     registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
     ${load};
     console.log(JSON.stringify(seen));`;
-  const seen = JSON.parse(
-    execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: scratch, encoding: 'utf8' }),
-  );
+  const seen = JSON.parse(run('esm', code)); // the hooks are registered from ESM; `load` requires for cjs
   const heavy = seen.filter((url) => /\/(testcontainers|@testcontainers|@faker-js)\//.test(url));
   if (heavy.length > 0) throw new Error(`${kind} ${specifier} loads ${heavy.join(', ')}`);
   console.log(`pack: ${kind} ${specifier} loads ${seen.length} modules, neither testcontainers nor faker`);

@@ -1,5 +1,10 @@
 import { ConfigError } from '../config/index.js';
-import { DockerUnavailableError, ExtensionMissingError, StartupTimeoutError } from '../container/index.js';
+import {
+  DEFAULT_IMAGE,
+  DockerUnavailableError,
+  ExtensionMissingError,
+  StartupTimeoutError,
+} from '../container/index.js';
 import { TimescaleTestkitError } from '../errors.js';
 import { FactoryError, FactoryInsertError } from '../factories/index.js';
 import {
@@ -98,7 +103,7 @@ function migrationFailure(error: MigrationError): Failure {
   if (error instanceof MigrationLicenseError) {
     return {
       cause: `migration ${where} uses a TimescaleDB feature the server's Apache edition refuses: ${error.pgMessage}`,
-      fix: 'use an image with the community edition (TIMESCALE_TESTKIT_IMAGE=timescale/timescaledb:2.19.3-pg17, or --image), or leave those statements out',
+      fix: `use an image with the community edition (TIMESCALE_TESTKIT_IMAGE=${DEFAULT_IMAGE}, or --image), or leave those statements out`,
       details,
       exitCode: 1,
     };
@@ -122,7 +127,7 @@ function kitFailure(error: TimescaleTestkitError): Failure {
   if (error instanceof ExtensionMissingError) {
     return {
       cause: `extension "${error.extension}" cannot be created in image ${error.image}`,
-      fix: 'use an image that ships it: set TIMESCALE_TESTKIT_IMAGE (or --image), e.g. timescale/timescaledb:2.19.3-pg17',
+      fix: `use an image that ships it: set TIMESCALE_TESTKIT_IMAGE (or --image), e.g. ${DEFAULT_IMAGE}`,
       details: [],
       exitCode: 1,
     };

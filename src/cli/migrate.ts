@@ -10,7 +10,7 @@ import {
 } from '../migrate/index.js';
 import { databaseUrl, parseCommand, wholeNumber } from './args.js';
 import { CliError, EXIT, UsageError } from './errors.js';
-import { type CliIo, formatDuration } from './output.js';
+import { type CliIo, step } from './output.js';
 
 export const MIGRATE_USAGE = `timescale-testkit migrate [options]
 
@@ -97,9 +97,7 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
     ...(values['allow-out-of-order'] ? { allowOutOfOrder: true } : {}),
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
   };
-  const started = performance.now();
-  const report = await migrate(url, options);
+  const report = await step(io, summarize, () => migrate(url, options));
   for (const line of formatReport(report, dir)) io.out(line);
-  io.err(`✓ ${summarize(report)} (${formatDuration(performance.now() - started)})`);
   return EXIT.ok;
 }

@@ -8,7 +8,6 @@ import {
   referenceMigrations,
   type TradingSession,
 } from '../domain/index.js';
-import { decimal } from '../factories/index.js';
 import { databaseUrl, list, parseCommand, wholeNumber } from './args.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { type CliIo, columns, step } from './output.js';
@@ -96,18 +95,12 @@ async function seedSessions(io: CliIo, f: Factories, options: SeedOptions, count
     io,
     (sessions) => `${sessions.length} sessions with orders, trades, positions and metrics`,
     async (): Promise<TradingSession[]> => {
-      const symbol = (i: number) =>
-        options.symbols.length > 0 ? { symbol: options.symbols[i % options.symbols.length] } : {};
-      const sessions = await f.tradingSession.createList(options.sessions, symbol);
-      const orders = await f.order.createList(
-        sessions.length * options.orders,
-        (i) => ({ session: sessions[Math.floor(i / options.orders)] }),
-        { traits: ['filled'] },
-      );
-      const trades = await f.trade.createList(orders.length * TRADES_PER_ORDER, (i) => {
-        const order = orders[Math.floor(i / TRADES_PER_ORDER)];
-        const quantity = decimal.split(order?.executedQuantity ?? '0', TRADES_PER_ORDER)[i % TRADES_PER_ORDER];
-        return quantity && decimal.compare(quantity, 0) > 0 ? { order, quantity } : { order };
+      const { sessions, orders, trades } = await f.graph({
+        sessions: options.sessions,
+        ordersPerSession: options.orders,
+        tradesPerOrder: TRADES_PER_ORDER,
+        sessionOverrides: (i) =>
+          options.symbols.length > 0 ? { symbol: options.symbols[i % options.symbols.length] } : {},
       });
       const closed = await f.position.createList(sessions.length, (i) => ({ session: sessions[i] }), {
         traits: ['closed'],

@@ -1,7 +1,3 @@
-import { KIT_VERSION } from '../package-root.js';
-
-export { KIT_VERSION };
-
 export const LABEL_KIT = 'org.timescale-testkit';
 export const LABEL_VERSION = 'org.timescale-testkit.version';
 export const LABEL_RUN_ID = 'org.timescale-testkit.run-id';

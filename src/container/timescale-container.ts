@@ -5,18 +5,11 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
 import { debugLog, timed } from '../debug.js';
 import { kitStateDir, withFileLock } from '../file-lock.js';
+import { KIT_VERSION } from '../package-root.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { StartupTimeoutError } from './errors.js';
 import { verifyExtensions } from './extensions.js';
-import {
-  KIT_VERSION,
-  LABEL_CONFIG_HASH,
-  LABEL_CREATED_AT,
-  LABEL_KIT,
-  LABEL_REUSE,
-  LABEL_RUN_ID,
-  LABEL_VERSION,
-} from './labels.js';
+import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { StartedTimescale } from './started.js';
 

@@ -1,4 +1,4 @@
-import { decimal, type Factory } from '../factories/index.js';
+import { decimal, type Factory, type ListOverrides } from '../factories/index.js';
 import type { Order, OrderSpec, OrderTrait } from './orders.js';
 import type { TradingSession, TradingSessionTrait } from './sessions.js';
 import type { Trade, TradeTrait } from './trades.js';
@@ -8,6 +8,8 @@ export interface GraphOptions {
   ordersPerSession?: number;
   tradesPerOrder?: number;
   sessionTraits?: TradingSessionTrait[];
+  /** Attributes of the sessions, or a function of the session's index (e.g. its symbol). */
+  sessionOverrides?: ListOverrides<TradingSession, { traits: TradingSessionTrait }>;
   /** Default ['filled']: trades split each order's executed quantity exactly. */
   orderTraits?: OrderTrait[];
   tradeTraits?: TradeTrait[];
@@ -32,7 +34,7 @@ interface GraphFactories {
 export async function createGraph(factories: GraphFactories, options: GraphOptions = {}): Promise<TradingGraph> {
   const perSession = options.ordersPerSession ?? 3;
   const perOrder = options.tradesPerOrder ?? 2;
-  const sessions = await factories.tradingSession.createList(options.sessions ?? 1, undefined, {
+  const sessions = await factories.tradingSession.createList(options.sessions ?? 1, options.sessionOverrides, {
     traits: options.sessionTraits ?? [],
   });
   const orders = await factories.order.createList(

@@ -58,7 +58,6 @@ export async function cloneDatabase(
   await admin.query(`COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`);
 }
 
-/** Drops a database (a template too), ending the sessions still connected to it. */
 /** How long a drop lets client connections that are closing (a pool just ended) go on their own. */
 const DROP_GRACE_MS = 100;
 const DROP_POLL_MS = 10;

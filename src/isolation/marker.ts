@@ -58,10 +58,12 @@ function allowAny(unsafe: boolean | undefined): boolean {
 
 /**
  * Throws {@link UnsafeDatabaseError} unless the connected database carries the kit's marker
- * and lives on loopback or a trusted (kit container or explicitly configured) host.
+ * and lives on loopback or a trusted (kit container or explicitly configured) host. Resolves to
+ * true when it checked, false when an opt-out (`unsafe`, TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE)
+ * skipped the check.
  */
-export async function assertDisposable(client: Connectable, action: string, unsafe?: boolean): Promise<void> {
-  if (allowAny(unsafe)) return;
+export async function assertDisposable(client: Connectable, action: string, unsafe?: boolean): Promise<boolean> {
+  if (allowAny(unsafe)) return false;
   const host = hostOf(client);
   if (!isSafeHost(host)) {
     throw new UnsafeDatabaseError(action, databaseOf(client), host, 'the host is neither loopback nor a kit container');
@@ -71,6 +73,7 @@ export async function assertDisposable(client: Connectable, action: string, unsa
   );
   const name = rows[0]?.name ?? '?';
   if (!parseMarker(rows[0]?.comment)) throw new UnsafeDatabaseError(action, name, host, 'the kit did not create it');
+  return true;
 }
 
 type Connectable = pg.Pool | pg.Client | pg.PoolClient;

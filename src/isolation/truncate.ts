@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { envFlag } from '../env.js';
 import { assertDisposable } from './marker.js';
 
 /** Ledgers of the kit and of common migration tools: never truncated by default. */
@@ -47,9 +46,8 @@ const verified = new WeakSet<object>();
 
 async function checkOnce(target: Target, unsafe: boolean | undefined): Promise<void> {
   if (verified.has(target)) return;
-  await assertDisposable(target, 'truncate', unsafe);
-  // with an opt-out the check was skipped: nothing was verified
-  if (unsafe !== true && envFlag('TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE') !== true) verified.add(target);
+  // with an opt-out the check is skipped: nothing is remembered as verified
+  if (await assertDisposable(target, 'truncate', unsafe)) verified.add(target);
 }
 
 /** User tables, hypertables included; TimescaleDB's internal schemas and extension tables left out. */
