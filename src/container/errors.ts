@@ -40,22 +40,46 @@ export class ExtensionMissingError extends TimescaleTestkitError {
   }
 }
 
+export interface StartupFailure {
+  containerId?: string | undefined;
+  /** Set when the container exited while starting. */
+  exitCode?: number | undefined;
+  oomKilled?: boolean | undefined;
+}
+
 /** The container did not become ready in time, or exited while starting. */
 export class StartupTimeoutError extends TimescaleTestkitError {
   readonly image: string;
   readonly timeoutMs: number;
   readonly logLines: readonly string[];
+  readonly containerId: string | undefined;
+  /** The container's exit code when it exited while starting (undefined: it ran out of time). */
+  readonly exitCode: number | undefined;
+  readonly oomKilled: boolean;
 
-  constructor(image: string, timeoutMs: number, logLines: readonly string[], cause?: unknown) {
+  constructor(
+    image: string,
+    timeoutMs: number,
+    logLines: readonly string[],
+    cause?: unknown,
+    failure: StartupFailure = {},
+  ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    const what =
+      failure.exitCode === undefined
+        ? `was not ready within ${timeoutMs} ms (${reason})`
+        : `exited while starting (${reason})`;
     super(
       'STARTUP_TIMEOUT',
-      `Container for ${image} was not ready within ${timeoutMs} ms (${reason}).\n` +
+      `Container ${failure.containerId ? `${failure.containerId.slice(0, 12)} ` : ''}for ${image} ${what}.\n` +
         `Last ${logLines.length} log lines:\n${logLines.map((line) => `  | ${line}`).join('\n')}`,
       { cause },
     );
     this.image = image;
     this.timeoutMs = timeoutMs;
     this.logLines = logLines;
+    this.containerId = failure.containerId;
+    this.exitCode = failure.exitCode;
+    this.oomKilled = failure.oomKilled ?? false;
   }
 }

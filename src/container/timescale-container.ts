@@ -11,31 +11,44 @@ import { StartupTimeoutError } from './errors.js';
 import { verifyExtensions } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
+import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
 import { StartedTimescale } from './started.js';
 
-const LOG_LINES_KEPT = 40;
 const running = new Map<string, Promise<StartedTimescale>>();
 
-/** PostgreSqlContainer that binds its port to loopback on a local engine and keeps its last log lines. */
+/**
+ * PostgreSqlContainer with an init process as PID 1 (the postmaster would take a reaped
+ * orphan that died from a signal for a crashed backend and restart), no health check (a
+ * shell every 250 ms for the container's whole life), readiness established once by a
+ * query from the host, and its port bound to loopback on a local engine.
+ */
 class KitPostgreSqlContainer extends PostgreSqlContainer {
-  readonly logLines: string[] = [];
   containerId: string | undefined;
   loopbackOnly = false;
+  readonly #credentials: Credentials = { username: 'test', password: 'test', database: 'test' };
 
   constructor(image: string) {
     super(image);
-    this.withLogConsumer((stream) => {
-      stream.on('data', (chunk: Buffer | string) => {
-        for (const line of String(chunk).split('\n')) {
-          if (line.trim() === '') continue;
-          this.logLines.push(line);
-          if (this.logLines.length > LOG_LINES_KEPT) this.logLines.shift();
-        }
-      });
-    });
+    this.withWaitStrategy(new ServerReadyWaitStrategy(() => this.#credentials));
+  }
+
+  override withDatabase(database: string): this {
+    this.#credentials.database = database;
+    return super.withDatabase(database);
+  }
+  override withUsername(username: string): this {
+    this.#credentials.username = username;
+    return super.withUsername(username);
+  }
+  override withPassword(password: string): this {
+    this.#credentials.password = password;
+    return super.withPassword(password);
   }
 
   protected override async beforeContainerCreated(): Promise<void> {
+    this.hostConfig.Init = true;
+    // replaces the pg_isready check PostgreSqlContainer installs (and any the image declares)
+    this.createOpts.Healthcheck = { Test: ['NONE'] };
     if (!this.loopbackOnly) return;
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
       if (!Array.isArray(bindings)) continue;
@@ -110,7 +123,16 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
       await client.container.stop(leftover, { timeout: 0 }).catch(() => undefined);
       await client.container.remove(leftover, { removeVolumes: true }).catch(() => undefined);
     }
-    throw new StartupTimeoutError(options.image, options.startupTimeoutMs, [...container.logLines], error);
+    if (error instanceof ContainerNotReady) {
+      throw new StartupTimeoutError(options.image, options.startupTimeoutMs, error.logLines, error, {
+        containerId: container.containerId,
+        exitCode: error.exitCode,
+        oomKilled: error.oomKilled,
+      });
+    }
+    throw new StartupTimeoutError(options.image, options.startupTimeoutMs, [], error, {
+      containerId: container.containerId,
+    });
   }
   // testcontainers calls containerCreated only for a container it created, not for one it reused
   const reused = options.reuse && container.containerId === undefined;

@@ -61,6 +61,24 @@ describe('errors', () => {
     expect((error as StartupTimeoutError).message).toContain('shared_buffers');
     expect(await kitContainersOfRun(runId)).toEqual([]);
   });
+
+  it('fails as soon as the container exits while starting, with its exit code and last log lines', async () => {
+    const runId = `startup-exit-${Date.now()}`;
+    // a timeout far beyond the test's: only an error raised on the exit can pass
+    const error = await startTimescale({
+      settings: { shared_buffers: 'plenty' },
+      startupTimeoutMs: 600_000,
+      runId,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StartupTimeoutError);
+    const failure = error as StartupTimeoutError;
+    expect(failure.exitCode).toBe(1);
+    expect(failure.oomKilled).toBe(false);
+    expect(failure.containerId).toMatch(/^[0-9a-f]{64}$/);
+    expect(failure.message).toContain('exited while starting');
+    expect(failure.logLines.join('\n')).toContain('invalid value for parameter "shared_buffers"');
+    expect(await kitContainersOfRun(runId)).toEqual([]);
+  }, 30_000);
 });
 
 describe('a DOCKER_HOST that does not answer after another engine did', () => {
