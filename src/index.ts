@@ -5,6 +5,7 @@ export {
   type ResolvedTestkitConfig,
   type TestkitConfig,
 } from './config/index.js';
+export { type ServerExit, ServerGoneError } from './connection/index.js';
 export * from './container/index.js';
 export * from './domain/index.js';
 export { TimescaleTestkitError } from './errors.js';

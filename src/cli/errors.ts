@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/index.js';
+import { ServerGoneError } from '../connection/index.js';
 import {
   DEFAULT_IMAGE,
   DockerUnavailableError,
@@ -137,6 +138,9 @@ function kitFailure(error: TimescaleTestkitError): Failure {
       'check the container log below; raise container.startupTimeoutMs in timescale-testkit.config.ts if the machine is slow',
       error.logLines,
     );
+  }
+  if (error instanceof ServerGoneError) {
+    return failure(error.fix, error.logLines);
   }
   if (error instanceof MigrationError) return migrationFailure(error);
   if (error instanceof MigrationChecksumError) {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { createPool } from '../connection/index.js';
 import { currentRunId, listContainers, pruneContainers } from '../container/index.js';
 import { dropLeftoverClones, dropStaleTemplates } from '../isolation/index.js';
 import { parseCommand, wholeNumber } from './args.js';
@@ -31,7 +31,7 @@ interface Dropped {
 }
 
 async function pruneServer(url: string, olderThanMs: number, templateAgeMs: number): Promise<Dropped> {
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const admin = createPool({ connectionString: url, max: 1 }, 'prune');
   try {
     const clones = await dropLeftoverClones(admin, currentRunId(), olderThanMs);
     const templates = await dropStaleTemplates(admin, '', templateAgeMs);

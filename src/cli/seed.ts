@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../connection/index.js';
 import {
   CANDLE_INTERVALS,
   type CandleInterval,
@@ -192,8 +193,7 @@ async function seedAgents(
 
 /** Writes the demo data set into `url` in one transaction, printing a progress line per part. */
 export async function seedDemoData(url: string, options: SeedOptions, io: CliIo): Promise<SeedResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url, 'seed');
   try {
     await assertSchema(client, requiredTables(options));
     const f = createFactories(client, options.seed === undefined ? {} : { seed: options.seed });

@@ -5,8 +5,8 @@ import { type CliIo, columns, formatAge, ownerOf, shortId } from './output.js';
 
 export const STATUS_USAGE = `timescale-testkit status [--json]
 
-Lists the kit's running containers: id, image, state, age, port, and the reuse hash of a reused
-container (or the run id of a run's own container).
+Lists the kit's containers, stopped ones too (state \`exited (137)\`: killed): id, image, state,
+age, port, and the reuse hash of a reused container (or the run id of a run's own container).
 
 Options:
   --json       one JSON array instead (with createdAt and the connection URL of each container)
@@ -16,6 +16,10 @@ Exit codes: 0 listed (also when none runs), 1 failed (Docker unreachable), 2 usa
 
 function ports(container: KitContainer): string {
   return container.ports.map((p) => `${p.host ?? '?'}:${p.port}->${p.container}`).join(' ') || '-';
+}
+
+function stateOf(container: KitContainer): string {
+  return container.exitCode === undefined ? container.state : `${container.state} (${container.exitCode})`;
 }
 
 /** `timescale-testkit status`. */
@@ -28,6 +32,7 @@ export async function statusCommand(argv: readonly string[], io: CliIo): Promise
       id: c.id,
       image: c.image,
       state: c.state,
+      exitCode: c.exitCode ?? null,
       createdAt: c.createdAt.toISOString(),
       ageMs: now - c.createdAt.getTime(),
       ports: c.ports,
@@ -40,12 +45,19 @@ export async function statusCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT.ok;
   }
   if (containers.length === 0) {
-    io.out('no timescale-testkit containers running');
+    io.out('no timescale-testkit containers');
     return EXIT.ok;
   }
   const rows = containers
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .map((c) => [shortId(c.id), c.image, c.state, formatAge(Date.now() - c.createdAt.getTime()), ports(c), ownerOf(c)]);
+    .map((c) => [
+      shortId(c.id),
+      c.image,
+      stateOf(c),
+      formatAge(Date.now() - c.createdAt.getTime()),
+      ports(c),
+      ownerOf(c),
+    ]);
   for (const line of columns([['ID', 'IMAGE', 'STATE', 'AGE', 'PORTS', 'OWNER'], ...rows])) io.out(line);
   return EXIT.ok;
 }

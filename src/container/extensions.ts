@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { connectClient } from '../connection/index.js';
 import { ExtensionMissingError } from './errors.js';
 
 /**
@@ -11,8 +12,7 @@ export async function verifyExtensions(
   image: string,
 ): Promise<Record<string, string>> {
   if (wanted.length === 0) return {};
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+  const client = await connectClient(connectionString, 'extension check');
   try {
     const available = await client.query<{ name: string }>(
       'SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])',

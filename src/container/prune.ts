@@ -8,7 +8,7 @@ export interface PruneOptions {
   runId?: string;
   /** Only containers created at least this long ago (default 0: all). */
   olderThanMs?: number;
-  /** Reused containers too (default false: they are meant to outlive runs). */
+  /** Running reused containers too (default false: they are meant to outlive runs; stopped ones always go). */
   includeReused?: boolean;
   /** Only the containers with these (full) ids. */
   ids?: readonly string[];
@@ -22,26 +22,54 @@ export interface PrunedContainer {
   reuse: boolean;
 }
 
+type ContainerInfo = Awaited<ReturnType<ContainerRuntimeClient['container']['list']>>[number];
+
+/** Every container the kit labelled, running or not (a crashed run's container is stopped). */
+async function kitContainers(client: ContainerRuntimeClient): Promise<ContainerInfo[]> {
+  return client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL_KIT}=true`] } });
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 404;
+}
+
+/**
+ * Stops and removes one container, then asks the engine whether it is gone: true only for a
+ * removal the engine confirms (an engine can answer a stop or a remove and keep the container).
+ */
+export async function removeContainer(client: ContainerRuntimeClient, id: string): Promise<boolean> {
+  const container = client.container.getById(id);
+  await client.container.stop(container, { timeout: 0 }).catch(() => undefined);
+  await client.container.remove(container, { removeVolumes: true }).catch(() => undefined);
+  try {
+    await client.container.inspect(container);
+    return false;
+  } catch (error) {
+    return isNotFound(error);
+  }
+}
+
 /**
  * Removes containers the kit labelled, for machines where Ryuk (testcontainers' reaper)
- * cannot run. Returns what it removed.
+ * cannot run: a run's own containers, stopped ones of any kind, and running reused ones with
+ * `includeReused`. Returns the removals the engine confirmed.
  */
 export async function pruneContainers(options: PruneOptions = {}): Promise<PrunedContainer[]> {
   const client = await connectDocker(options.dockerTimeoutMs ?? 2_000);
   const now = Date.now();
   const removed: PrunedContainer[] = [];
-  for (const info of await client.container.list()) {
+  for (const info of await kitContainers(client)) {
     const labels = info.Labels ?? {};
-    if (labels[LABEL_KIT] !== 'true') continue;
     const reuse = labels[LABEL_REUSE] === 'true';
-    if (reuse && !options.includeReused) continue;
+    if (reuse && info.State === 'running' && !options.includeReused) continue;
     if (options.runId !== undefined && labels[LABEL_RUN_ID] !== options.runId) continue;
     if (options.ids !== undefined && !options.ids.includes(info.Id)) continue;
     if (options.olderThanMs !== undefined && now - createdAt(info) < options.olderThanMs) continue;
-    const container = client.container.getById(info.Id);
-    await client.container.stop(container, { timeout: 0 }).catch(() => undefined);
-    await client.container.remove(container, { removeVolumes: true }).catch(() => undefined);
-    removed.push({ id: info.Id, image: info.Image, runId: labels[LABEL_RUN_ID], reuse });
+    if (await removeContainer(client, info.Id)) {
+      removed.push({ id: info.Id, image: info.Image, runId: labels[LABEL_RUN_ID], reuse });
+    } else {
+      debugLog(`container ${info.Id.slice(0, 12)} is still there after its removal`);
+    }
   }
   debugLog(`pruned ${removed.length} container(s)`);
   return removed;
@@ -50,7 +78,10 @@ export async function pruneContainers(options: PruneOptions = {}): Promise<Prune
 export interface KitContainer {
   id: string;
   image: string;
+  /** `running`, `exited`, `created`, `paused`, ... */
   state: string;
+  /** The exit code of a stopped container (137: killed). */
+  exitCode: number | undefined;
   runId: string | undefined;
   configHash: string | undefined;
   reuse: boolean;
@@ -61,7 +92,10 @@ export interface KitContainer {
   connectionString: string | undefined;
 }
 
-type ContainerInfo = Awaited<ReturnType<ContainerRuntimeClient['container']['list']>>[number];
+function exitCodeOf(status: string | undefined): number | undefined {
+  const code = /\((\d+)\)/.exec(status ?? '')?.[1];
+  return code === undefined ? undefined : Number(code);
+}
 
 function createdAt(info: ContainerInfo): number {
   return Number(info.Labels?.[LABEL_CREATED_AT] ?? info.Created * 1000);
@@ -85,15 +119,16 @@ async function connectionStringOf(client: ContainerRuntimeClient, info: Containe
   return url.toString();
 }
 
-/** Running containers the kit labelled. */
+/** Containers the kit labelled, running or stopped (`state` tells: running, exited, ...). */
 export async function listContainers(options: { dockerTimeoutMs?: number } = {}): Promise<KitContainer[]> {
   const client = await connectDocker(options.dockerTimeoutMs ?? 2_000);
-  const kit = (await client.container.list()).filter((info) => info.Labels?.[LABEL_KIT] === 'true');
+  const kit = await kitContainers(client);
   return Promise.all(
     kit.map(async (info) => ({
       id: info.Id,
       image: info.Image,
       state: info.State,
+      exitCode: info.State === 'exited' ? exitCodeOf(info.Status) : undefined,
       runId: info.Labels[LABEL_RUN_ID],
       configHash: info.Labels[LABEL_CONFIG_HASH],
       reuse: info.Labels[LABEL_REUSE] === 'true',

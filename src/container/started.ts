@@ -1,9 +1,13 @@
 import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { createPool, type ServerExit, serverAddress } from '../connection/index.js';
 import { debugLog } from '../debug.js';
 import type { PoolSize } from './options.js';
+import { exitOf, type WatchedContainer, watchExit } from './watch.js';
 
 export interface StartedTimescaleInit {
+  client: ContainerRuntimeClient;
   container: StartedPostgreSqlContainer;
   image: string;
   runId: string;
@@ -25,6 +29,7 @@ export interface StopOptions {
 export class StartedTimescale implements AsyncDisposable {
   readonly #init: StartedTimescaleInit;
   readonly #pools = new Set<pg.Pool>();
+  readonly #unwatch = new Set<() => void>();
   #stopping: Promise<void> | undefined;
 
   constructor(init: StartedTimescaleInit) {
@@ -82,15 +87,17 @@ export class StartedTimescale implements AsyncDisposable {
 
   /** A pg Pool on this server (default max 5, min 1), closed by {@link stop}. */
   pool(config: pg.PoolConfig = {}): pg.Pool {
-    const pool = new pg.Pool({
-      connectionString: this.connectionString,
-      max: this.#init.poolDefaults.max,
-      min: this.#init.poolDefaults.min,
-      ...config,
-    });
     // an idle connection the server ends (the container stopping, a database dropped) is not
-    // the application's failure: without a listener it would be an uncaught exception
-    pool.on('error', (error) => debugLog(`idle connection to ${this.host}:${this.port} lost: ${error.message}`));
+    // the application's failure: the pool's error listener keeps it from being an uncaught exception
+    const pool = createPool(
+      {
+        connectionString: this.connectionString,
+        max: this.#init.poolDefaults.max,
+        min: this.#init.poolDefaults.min,
+        ...config,
+      },
+      `pool on ${this.host}:${this.port}`,
+    );
     this.#pools.add(pool);
     const end = pool.end.bind(pool);
     pool.end = (async () => {
@@ -98,6 +105,34 @@ export class StartedTimescale implements AsyncDisposable {
       if (!pool.ended) await end();
     }) as typeof pool.end;
     return pool;
+  }
+
+  get #watched(): WatchedContainer {
+    return { id: this.id, image: this.image, server: serverAddress(this.connectionString) };
+  }
+
+  /**
+   * How the container ended when it is no longer running (exit code, OOM flag, last log
+   * lines); undefined while it runs.
+   */
+  exitStatus(): Promise<ServerExit | undefined> {
+    return exitOf(this.#init.client, this.#watched);
+  }
+
+  /**
+   * Calls `listener` once if the container dies while in use (killed, out of memory, stopped
+   * or removed from outside); not for {@link stop}. Returns the function that stops watching.
+   */
+  onExit(listener: (exit: ServerExit) => void): () => void {
+    const unwatch = watchExit(this.#init.client, this.#watched, (exit) => {
+      this.#unwatch.delete(unwatch);
+      if (!this.stopped) listener(exit);
+    });
+    this.#unwatch.add(unwatch);
+    return () => {
+      this.#unwatch.delete(unwatch);
+      unwatch();
+    };
   }
 
   /** Closes the pools; stops and removes the container unless it is reused. Idempotent. */
@@ -108,6 +143,8 @@ export class StartedTimescale implements AsyncDisposable {
 
   async #stop({ remove = false }: StopOptions): Promise<void> {
     this.#init.onStop();
+    for (const unwatch of this.#unwatch) unwatch();
+    this.#unwatch.clear();
     await Promise.allSettled([...this.#pools].map((pool) => pool.end()));
     if (!this.#init.keepRunning || remove) {
       const started = performance.now();

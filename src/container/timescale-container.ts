@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
+import { ServerGoneError } from '../connection/index.js';
 import { debugLog, timed } from '../debug.js';
 import { kitStateDir, withFileLock } from '../file-lock.js';
 import { KIT_VERSION } from '../package-root.js';
@@ -13,6 +14,7 @@ import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
 import { StartedTimescale } from './started.js';
+import { exitOf } from './watch.js';
 
 const running = new Map<string, Promise<StartedTimescale>>();
 
@@ -142,6 +144,7 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     );
     debugLog(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
+      client,
       container: started,
       image: options.image,
       runId: options.runId,
@@ -153,8 +156,15 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
       onStop: () => running.delete(options.configHash),
     });
   } catch (error) {
-    if (!options.reuse) await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => undefined);
-    throw error;
+    const exit = await exitOf(client, {
+      id: started.getId(),
+      image: options.image,
+      server: `${started.getHost()}:${started.getPort()}`,
+    }).catch(() => undefined);
+    if (!options.reuse || exit) {
+      await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => undefined);
+    }
+    throw exit ? new ServerGoneError(exit, error) : error;
   }
 }
 

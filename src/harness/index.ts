@@ -1,4 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type ResolvedTestkitConfig, type TestkitConfig } from '../config/index.js';
+import {
+  explainLostServer,
+  forgetServerExit,
+  isConnectionLost,
+  recordServerExit,
+  type ServerExit,
+  ServerGoneError,
+  type ServerRef,
+} from '../connection/index.js';
 import type { StartedTimescale } from '../container/index.js';
 import { debugLog } from '../debug.js';
 import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
@@ -15,6 +25,8 @@ export interface HandOver {
   keepFailed: boolean;
   seed?: number;
   trustedHosts: string[];
+  /** The run's container, when the kit started one: a worker that loses the server names it. */
+  container?: { id: string; image: string };
 }
 
 export interface PreparedRun {
@@ -42,6 +54,19 @@ async function prepareTemplate(
 }
 
 /**
+ * How the container ended, when it did: the engine may still report it running for a moment
+ * after its connections broke, so a lost connection waits (bounded) for the exit to show.
+ */
+async function exitOf(server: StartedTimescale, waitMs = 3_000): Promise<ServerExit | undefined> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const exit = await server.exitStatus().catch(() => undefined);
+    if (exit || performance.now() >= deadline) return exit;
+    await sleep(100);
+  }
+}
+
+/**
  * Starts (or reuses, or skips for an external URL) the server, builds the template for the
  * migrations, and returns what workers need plus the teardown.
  */
@@ -59,11 +84,21 @@ export async function prepareRun(
   const host = new URL(serverUrl).hostname;
   trustHost(host);
   const runId = currentRunId();
+  const ref: ServerRef = { serverUrl, container: server ? { id: server.id, image: server.image } : undefined };
+  let gone: ServerExit | undefined;
+  const unwatch = server?.onExit((exit) => {
+    gone = exit;
+    void recordServerExit(exit).catch(() => undefined);
+    process.stderr.write(`timescale-testkit: ${new ServerGoneError(exit).message}\n`);
+  });
   const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers).catch(
     async (error: unknown) => {
-      // a broken migration must not leave the run's container behind
-      await server?.stop();
-      throw error;
+      unwatch?.();
+      const exit = gone ?? (server && isConnectionLost(error) ? await exitOf(server) : undefined);
+      // a broken migration must not leave the run's container behind, nor a dead reused one
+      await server?.stop({ remove: exit !== undefined }).catch(() => undefined);
+      if (exit) throw new ServerGoneError(exit, error);
+      throw (await explainLostServer(ref, error, 0)) ?? error;
     },
   );
   debugLog(`run ${runId} ready on ${host}, template ${template.name}`);
@@ -79,8 +114,18 @@ export async function prepareRun(
       keepFailed: config.keepFailed,
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       trustedHosts: [host],
+      ...(ref.container ? { container: ref.container } : {}),
     },
     async teardown() {
+      unwatch?.();
+      if (gone && server) {
+        // nothing left to clean on a dead server: stop the background work, remove the container
+        await shared.stop();
+        await template.close().catch(() => undefined);
+        await forgetServerExit(server.id);
+        await server.stop({ remove: true }).catch(() => undefined);
+        return;
+      }
       try {
         await shared.stop();
         await template.dropRun();

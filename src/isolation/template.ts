@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import pg from 'pg';
+import { checkout, connectClient, createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
 import { debugLog, timed } from '../debug.js';
 import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
@@ -47,8 +48,7 @@ export function templateName(hash: string): string {
 
 /** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
 async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlWithDatabase(serverUrl, name) });
-  await client.connect();
+  const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
   try {
     const { rows } = await client.query<{ fn: string | null }>(
       "SELECT coalesce(to_regproc('_timescaledb_functions.stop_background_workers'), to_regproc('_timescaledb_internal.stop_background_workers'))::text AS fn",
@@ -91,8 +91,7 @@ export class Template {
     this.report = report;
     this.#prepared = options.prepared ?? 1;
     this.#poolSize = options.pool;
-    this.#admin = new pg.Pool({ connectionString: serverUrl, max: 3 });
-    this.#admin.on('error', (error) => debugLog(`admin connection lost: ${error.message}`));
+    this.#admin = createPool({ connectionString: serverUrl, max: 3 }, 'admin pool');
   }
 
   /** Use a template another process built (e.g. vitest's global setup), without building. */
@@ -106,8 +105,8 @@ export class Template {
       typeof options.migrations === 'string' ? { dir: options.migrations } : options.migrations;
     const hash = await hashMigrations(migrateOptions.dir, { format: migrateOptions.format ?? 'auto' });
     const name = templateName(hash);
-    const admin = new pg.Pool({ connectionString: serverUrl, max: 2 });
-    const lock = await admin.connect();
+    const admin = createPool({ connectionString: serverUrl, max: 2 }, 'template build');
+    const lock = await checkout(admin, 'template lock');
     let report: MigrationReport | undefined;
     try {
       await lock.query(LOCK_SQL, [name]);

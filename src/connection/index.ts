@@ -1,0 +1,13 @@
+export { checkout, connectClient, createPool, ensureConnected } from './clients.js';
+export { isConnectionLost, lostReason } from './lost.js';
+export {
+  explainingLoss,
+  explainLostServer,
+  forgetServerExit,
+  readServerExit,
+  recordServerExit,
+  type ServerExit,
+  ServerGoneError,
+  type ServerRef,
+  serverAddress,
+} from './server-gone.js';
