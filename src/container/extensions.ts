@@ -36,7 +36,11 @@ export async function verifyExtensions(
         'SELECT extname, extversion FROM pg_extension WHERE extname = ANY($1::text[])',
         [wanted],
       );
-      for (const row of created.rows) versions[row.extname] = row.extversion;
+      // in the order asked for, whatever order the catalog returns them in
+      for (const name of wanted) {
+        const row = created.rows.find((r) => r.extname === name);
+        if (row) versions[name] = row.extversion;
+      }
     } finally {
       await client.query('ROLLBACK');
     }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { connectClient } from '../connection/index.js';
 import { CloneError } from './errors.js';
 import { type DatabaseMarker, markerComment } from './marker.js';
 
@@ -12,6 +13,21 @@ export async function terminateBackends(admin: pg.Pool, database: string): Promi
     'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
     [database],
   );
+}
+
+/**
+ * Cancels the running statement of these server processes, from a connection of its own (the
+ * pool the statements run on may have no connection to spare). A process with nothing running
+ * is left alone.
+ */
+export async function cancelBackends(connectionString: string, pids: readonly number[]): Promise<void> {
+  if (pids.length === 0) return;
+  const client = await connectClient(connectionString, 'cancel');
+  try {
+    await client.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function isInUse(error: unknown): boolean {

@@ -1,19 +1,37 @@
 import pg from 'pg';
+import { TestEndedError } from './ended.js';
 import { TransactionModeError } from './errors.js';
-
-type QueryArgs = [string | pg.QueryConfig, unknown[]?];
-type Callback = (error: Error | null, result?: pg.QueryResult) => void;
-const noop = () => undefined;
+import {
+  backendPid,
+  connectStyle,
+  noop,
+  type QueryArgs,
+  send,
+  stripCallback,
+  textOf,
+  withCallback,
+} from './pool-shim.js';
+import type { CancelBackends, Settled } from './tracked-pool.js';
 
 /** One waiter at a time, with a bound: a second concurrent connection fails instead of hanging. */
 class Turn {
   #tail: Promise<void> = Promise.resolve();
+  /** Turns taken and not given back (the one running, and those waiting). */
+  pending = 0;
 
   async take(waitMs: number): Promise<() => void> {
-    let release: () => void = noop;
+    let resolveMine: () => void = noop;
     const mine = new Promise<void>((resolve) => {
-      release = resolve;
+      resolveMine = resolve;
     });
+    this.pending++;
+    let given = false;
+    const release = () => {
+      if (given) return;
+      given = true;
+      this.pending--;
+      resolveMine();
+    };
     const before = this.#tail;
     this.#tail = before.then(() => mine);
     let timer: NodeJS.Timeout | undefined;
@@ -33,14 +51,6 @@ class Turn {
     }
     return release;
   }
-}
-
-function textOf([first]: QueryArgs): string {
-  return typeof first === 'string' ? first : first.text;
-}
-
-function send(client: pg.PoolClient, [first, values]: QueryArgs): Promise<pg.QueryResult> {
-  return typeof first === 'string' ? client.query(first, values) : client.query(first, values);
 }
 
 const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
@@ -102,20 +112,6 @@ class Session {
   }
 }
 
-function withCallback(promise: Promise<pg.QueryResult>, args: readonly unknown[]): Promise<pg.QueryResult> | undefined {
-  const last = args[args.length - 1];
-  if (typeof last !== 'function') return promise;
-  promise.then(
-    (result) => (last as Callback)(null, result),
-    (error: Error) => (last as Callback)(error),
-  );
-  return undefined;
-}
-
-function stripCallback(args: readonly unknown[]): QueryArgs {
-  return (typeof args[args.length - 1] === 'function' ? args.slice(0, -1) : args) as QueryArgs;
-}
-
 /**
  * A pg.Pool whose every query and every `connect()` lands on one connection that sits in
  * a transaction the test rolls back. Application code that uses `pool.query`,
@@ -125,6 +121,9 @@ export class PinnedPool extends pg.Pool {
   readonly #client: pg.PoolClient;
   readonly #turn = new Turn();
   readonly #waitMs: number;
+  /** Leases handed out by connect() and not released yet, with the function that releases each. */
+  readonly #leases = new Set<() => void>();
+  #ended = false;
 
   constructor(client: pg.PoolClient, waitMs = 5_000) {
     super({ max: 1 });
@@ -135,7 +134,12 @@ export class PinnedPool extends pg.Pool {
   }
 
   async #query(args: QueryArgs): Promise<pg.QueryResult> {
+    if (this.#ended) throw new TestEndedError();
     const release = await this.#turn.take(this.#waitMs);
+    if (this.#ended) {
+      release();
+      throw new TestEndedError();
+    }
     try {
       return await new Session(this.#client).run(args);
     } finally {
@@ -150,28 +154,54 @@ export class PinnedPool extends pg.Pool {
   override connect(
     callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void,
   ): Promise<pg.PoolClient> | undefined {
-    const checkout = this.#checkout();
-    if (!callback) return checkout;
-    checkout.then(
-      (client) => callback(undefined, client, () => client.release()),
-      (error: Error) => callback(error, undefined, noop),
-    );
-    return undefined;
+    return connectStyle(this.#checkout(), callback);
   }
 
   async #checkout(): Promise<pg.PoolClient> {
+    if (this.#ended) throw new TestEndedError();
     const release = await this.#turn.take(this.#waitMs);
+    if (this.#ended) {
+      release();
+      throw new TestEndedError();
+    }
     const session = new Session(this.#client);
     let released = false;
     const lease = Object.create(this.#client) as pg.PoolClient;
-    lease.query = ((...args: unknown[]) =>
-      withCallback(session.run(stripCallback(args)), args)) as pg.PoolClient['query'];
-    lease.release = () => {
+    lease.query = ((...args: unknown[]) => {
+      const run = this.#ended && !released ? Promise.reject(new TestEndedError()) : session.run(stripCallback(args));
+      return withCallback(run, args);
+    }) as pg.PoolClient['query'];
+    const giveBack = () => {
       if (released) return;
       released = true;
+      this.#leases.delete(giveBack);
       session.unwind().catch(noop).finally(release);
     };
+    lease.release = giveBack;
+    this.#leases.add(giveBack);
     return lease;
+  }
+
+  /**
+   * Ends the test's use of the connection: no new statements, a running one cancelled, a lease
+   * never released taken back. `stuck` when the connection is still busy after that (bounded):
+   * the caller then closes it instead of rolling back on it.
+   */
+  async settle(cancel: CancelBackends, waitMs = 5_000): Promise<Settled & { stuck: boolean }> {
+    this.#ended = true;
+    const leaked = this.#leases.size;
+    if (this.#turn.pending > 0) {
+      const pid = backendPid(this.#client);
+      if (pid !== undefined) await cancel([pid]);
+    }
+    for (const giveBack of [...this.#leases]) giveBack();
+    try {
+      const release = await this.#turn.take(waitMs);
+      release();
+      return { leaked, stuck: false };
+    } catch {
+      return { leaked, stuck: true };
+    }
   }
 
   /** The kit owns the connection: ending this pool is a no-op. */
@@ -191,6 +221,8 @@ export interface TestTransaction {
   pool: PinnedPool;
   rollback(): Promise<void>;
   commit(): Promise<void>;
+  /** Closes the connection without ROLLBACK (the server rolls back): for a connection that is stuck. */
+  discard(): void;
 }
 
 /** BEGIN on a connection taken from `pool`; everything through the returned pool is undone by rollback(). */
@@ -214,5 +246,15 @@ export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Prom
       throw error;
     }
   };
-  return { pool: new PinnedPool(client, waitMs), rollback: () => finish('ROLLBACK'), commit: () => finish('COMMIT') };
+  const discard = () => {
+    if (done) return;
+    done = true;
+    client.release(new Error('discarded at the end of the test'));
+  };
+  return {
+    pool: new PinnedPool(client, waitMs),
+    rollback: () => finish('ROLLBACK'),
+    commit: () => finish('COMMIT'),
+    discard,
+  };
 }

@@ -1,6 +1,9 @@
 import type pg from 'pg';
+import { cancelBackends } from './admin.js';
+import { ClientNotReleasedError } from './ended.js';
 import type { Template } from './template.js';
 import type { TestDatabase } from './test-database.js';
+import { TrackedPool } from './tracked-pool.js';
 import { type TruncateOptions, type TruncateResult, truncateAll } from './truncate.js';
 
 /** How each test is kept from seeing the previous one's rows. */
@@ -50,17 +53,35 @@ export class FileDatabase {
   }
 }
 
+export interface TestOutcome {
+  failed: boolean;
+  keepFailed: boolean;
+  /** The test's name, for messages. */
+  test?: string;
+}
+
+export interface FinishedTest {
+  /** URL of the database kept for inspection (a failed test with `keepFailed`). */
+  kept: string | undefined;
+  /** Something the test did wrong that did not fail it by itself (a client never released). */
+  problem: Error | undefined;
+}
+
 export interface TestSession {
   db: IsolatedDatabase;
-  /** Ends the test: undo its writes, or keep its database when it failed and `keepFailed` is on. */
-  finish(outcome: { failed: boolean; keepFailed: boolean }): Promise<string | undefined>;
+  /**
+   * Ends the test, whether it passed, failed or timed out: cancels its running statements,
+   * takes back clients it did not release, then undoes its writes (or keeps its database when
+   * it failed and `keepFailed` is on). The next test starts clean.
+   */
+  finish(outcome: TestOutcome): Promise<FinishedTest>;
 }
 
 /** Opens one test's session on the file's clone according to `mode`. */
 export async function openTestSession(file: FileDatabase, mode: IsolationMode): Promise<TestSession> {
   const database = await file.current;
   const transaction = mode === 'transaction' ? await database.begin() : undefined;
-  const pool = transaction?.pool ?? database.pool;
+  const pool = transaction?.pool ?? new TrackedPool(database.pool);
   const db: IsolatedDatabase = {
     name: database.name,
     connectionString: database.connectionString,
@@ -75,14 +96,18 @@ export async function openTestSession(file: FileDatabase, mode: IsolationMode): 
   };
   return {
     db,
-    async finish({ failed, keepFailed }) {
+    async finish({ failed, keepFailed, test }) {
+      const settled = await pool.settle((pids) => cancelBackends(database.connectionString, pids));
+      const stuck = 'stuck' in settled && settled.stuck;
+      const problem = settled.leaked > 0 ? new ClientNotReleasedError(test, settled.leaked) : undefined;
+      if (stuck) transaction?.discard();
       if (failed && keepFailed && mode !== 'none') {
-        await transaction?.commit();
-        return file.keepAndReplace();
+        if (!stuck) await transaction?.commit();
+        return { kept: await file.keepAndReplace(), problem };
       }
-      if (transaction) await transaction.rollback();
+      if (transaction && !stuck) await transaction.rollback();
       else if (mode === 'truncate') await truncateAll(database.pool, { onlyDirty: true });
-      return undefined;
+      return { kept: undefined, problem };
     },
   };
 }

@@ -1,12 +1,6 @@
 import { TimescaleTestkitError } from '../errors.js';
-import { attachRun, HANDOVER_ENV, type HandOver } from '../harness/index.js';
-import {
-  FileDatabase,
-  type IsolatedDatabase,
-  type IsolationMode,
-  openTestSession,
-  type TestSession,
-} from '../isolation/index.js';
+import { FileScope, HANDOVER_ENV, type HandOver, type TestScope } from '../harness/index.js';
+import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 
 type Hook = (fn: () => Promise<void>, timeout?: number) => void;
 interface JestGlobals {
@@ -51,28 +45,34 @@ export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatab
     throw new TimescaleTestkitError('NOT_IN_JEST', 'useTestDatabase() must be called inside a jest test file.');
   }
   const timeout = options.timeoutMs ?? 60_000;
-  let file: FileDatabase | undefined;
-  let session: TestSession | undefined;
+  let file: FileScope | undefined;
+  let scope: TestScope | undefined;
   beforeAll(async () => {
-    file = new FileDatabase(attachRun(handOver()));
-    await file.current;
+    file = new FileScope(handOver());
+    await file.ready();
   }, timeout);
   beforeEach(async () => {
-    session = await openTestSession(file as FileDatabase, options.isolation ?? handOver().isolation);
+    scope = await (file as FileScope).beginTest(options.isolation);
   }, timeout);
   afterEach(async () => {
-    await session?.finish({ failed: false, keepFailed: false });
-    session = undefined;
+    const ending = scope;
+    scope = undefined;
+    await ending?.end({ name: currentTestName(), failed: false });
   }, timeout);
   afterAll(async () => {
-    await file?.drop();
+    await file?.end();
   }, timeout);
   return {
     get db(): IsolatedDatabase {
-      if (!session) throw new TimescaleTestkitError('NO_SESSION', 'db is only available inside a test or its hooks.');
-      return session.db;
+      if (!scope) throw new TimescaleTestkitError('NO_SESSION', 'db is only available inside a test or its hooks.');
+      return scope.db;
     },
   };
+}
+
+function currentTestName(): string {
+  const expect = (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect;
+  return expect?.getState?.().currentTestName ?? 'unknown test';
 }
 
 export type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';

@@ -1,8 +1,8 @@
 import { test as base, inject } from 'vitest';
 import type { Factories } from '../domain/index.js';
 import { TimescaleTestkitError } from '../errors.js';
-import { attachRun, type HandOver } from '../harness/index.js';
-import { FileDatabase, type IsolatedDatabase, type IsolationMode, openTestSession } from '../isolation/index.js';
+import { FileScope, type HandOver, type TestScope } from '../harness/index.js';
+import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 
 function handOver(): HandOver {
   const data = inject('timescaleTestkit') as HandOver | undefined;
@@ -25,7 +25,8 @@ export interface TestkitFixtures {
 }
 
 interface FileFixtures {
-  testkitFile: FileDatabase;
+  testkitFile: FileScope;
+  testkitTest: TestScope;
 }
 
 /**
@@ -36,11 +37,11 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
   testkitFile: [
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
-      const file = new FileDatabase(attachRun(handOver()));
+      const file = new FileScope(handOver());
       try {
         await use(file);
       } finally {
-        await file.drop();
+        await file.end();
       }
     },
     { scope: 'file' },
@@ -52,25 +53,16 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
     },
     { scope: 'test' },
   ],
-  db: async ({ testkitFile, isolation, task }, use) => {
-    const session = await openTestSession(testkitFile, isolation);
-    await use(session.db);
-    const failed = task.result?.state === 'fail';
-    const kept = await session.finish({ failed, keepFailed: handOver().keepFailed });
-    if (kept) console.error(`timescale-testkit: kept the database of failed test "${task.name}": ${kept}`);
+  testkitTest: async ({ testkitFile, isolation, task }, use) => {
+    const scope = await testkitFile.beginTest(isolation);
+    await use(scope);
+    await scope.end({ name: task.name, failed: task.result?.state === 'fail' });
   },
-  factories: async ({ db, task }, use) => {
-    const seed = handOver().seed;
-    // loaded on first use: a test file that never asks for `factories` does not load faker
-    const { createFactories } = await import('../domain/index.js');
-    const factories = createFactories(db, seed === undefined ? {} : { seed });
-    await use(factories);
-    if (task.result?.state === 'fail') {
-      console.error(
-        `timescale-testkit: factories seed of failed test "${task.name}": ${factories.seed} ` +
-          `(replay with TIMESCALE_TESTKIT_SEED=${factories.seed})`,
-      );
-    }
+  db: async ({ testkitTest }, use) => {
+    await use(testkitTest.db);
+  },
+  factories: async ({ testkitTest }, use) => {
+    await use(await testkitTest.factories());
   },
 });
 

@@ -18,9 +18,10 @@ describe('test sessions', () => {
     const file = new FileDatabase(template);
     const session = await openTestSession(file, 'transaction');
     await session.db.exec("INSERT INTO agent_status (name, type, status) VALUES ('evidence', 't', 'ERROR')");
-    const kept = await session.finish({ failed: true, keepFailed: true });
+    const { kept, problem } = await session.finish({ failed: true, keepFailed: true });
+    expect(problem).toBeUndefined();
     expect(kept).toBe(session.db.connectionString);
-    const inspect = new pg.Client({ connectionString: kept });
+    const inspect = new pg.Client({ connectionString: kept as string });
     await inspect.connect();
     expect((await inspect.query('SELECT name FROM agent_status')).rows).toEqual([{ name: 'evidence' }]);
     await inspect.end();
@@ -29,7 +30,7 @@ describe('test sessions', () => {
     expect(next.db.name).not.toBe(session.db.name);
     expect((await next.db.query('SELECT count(*)::int AS n FROM agent_status')).rows[0]?.n).toBe(0);
     await next.db.exec("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'ERROR')");
-    expect(await next.finish({ failed: true, keepFailed: false })).toBeUndefined();
+    expect(await next.finish({ failed: true, keepFailed: false })).toEqual({ kept: undefined, problem: undefined });
     expect((await next.db.database.query('SELECT count(*)::int AS n FROM agent_status')).rows[0]?.n).toBe(0);
     await file.drop();
     const admin = new pg.Client({ connectionString: serverUrl() });

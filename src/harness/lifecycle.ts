@@ -1,0 +1,94 @@
+import { explainingLoss, type ServerRef } from '../connection/index.js';
+import type { Factories } from '../domain/index.js';
+import { FileDatabase, type IsolatedDatabase, type IsolationMode, openTestSession } from '../isolation/index.js';
+import { attachRun, type HandOver } from './run.js';
+
+/** What a runner knows about a test when it ends. */
+export interface TestEnd {
+  name: string;
+  failed: boolean;
+}
+
+function serverOf(handOver: HandOver): ServerRef {
+  return { serverUrl: handOver.serverUrl, container: handOver.container };
+}
+
+function report(line: string): void {
+  console.error(`timescale-testkit: ${line}`);
+}
+
+/**
+ * One test's isolation, the same for every runner: opened on the file's clone, ended whether
+ * the test passed, failed or timed out (running statements cancelled, leaked clients taken
+ * back, writes undone or the database kept), factories bound to it on first use and their seed
+ * printed when it failed. A server that went away is a ServerGoneError.
+ */
+export class TestScope {
+  #factories: Factories | undefined;
+
+  constructor(
+    private readonly handOver: HandOver,
+    readonly db: IsolatedDatabase,
+    private readonly finish: Awaited<ReturnType<typeof openTestSession>>['finish'],
+  ) {}
+
+  /** The trading-domain factories bound to this test's database (faker loads on first use). */
+  async factories(): Promise<Factories> {
+    if (!this.#factories) {
+      const { createFactories } = await import('../domain/index.js');
+      const seed = this.handOver.seed;
+      this.#factories = createFactories(this.db, seed === undefined ? {} : { seed });
+    }
+    return this.#factories;
+  }
+
+  async end({ name, failed }: TestEnd): Promise<void> {
+    if (failed && this.#factories) {
+      const seed = this.#factories.seed;
+      report(`factories seed of failed test "${name}": ${seed} (replay with TIMESCALE_TESTKIT_SEED=${seed})`);
+    }
+    const { kept, problem } = await explainingLoss(serverOf(this.handOver), () =>
+      this.finish({ failed, keepFailed: this.handOver.keepFailed, test: name }),
+    );
+    if (kept) report(`kept the database of failed test "${name}": ${kept}`);
+    if (problem) throw problem;
+  }
+}
+
+/** A test file's clone of the run's template, and the tests on it. */
+export class FileScope {
+  readonly #handOver: HandOver;
+  #file: FileDatabase | undefined;
+
+  constructor(handOver: HandOver) {
+    this.#handOver = handOver;
+  }
+
+  get isolation(): IsolationMode {
+    return this.#handOver.isolation;
+  }
+
+  #database(): FileDatabase {
+    this.#file ??= new FileDatabase(attachRun(this.#handOver));
+    return this.#file;
+  }
+
+  /** Claims the file's clone now (it is otherwise claimed by the first test). */
+  async ready(): Promise<void> {
+    const file = this.#database();
+    await explainingLoss(serverOf(this.#handOver), () => file.current);
+  }
+
+  async beginTest(mode: IsolationMode = this.#handOver.isolation): Promise<TestScope> {
+    const file = this.#database();
+    const session = await explainingLoss(serverOf(this.#handOver), () => openTestSession(file, mode));
+    return new TestScope(this.#handOver, session.db, (outcome) => session.finish(outcome));
+  }
+
+  /** Hands the file's clone back to be dropped. */
+  async end(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    if (file) await explainingLoss(serverOf(this.#handOver), () => file.drop());
+  }
+}

@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, type ResolvedTestkitConfig, type TestkitConfig } from '../config/index.js';
+import {
+  explainLostServer,
+  forgetServerExit,
+  isConnectionLost,
+  recordServerExit,
+  type ServerExit,
+  ServerGoneError,
+  type ServerRef,
+} from '../connection/index.js';
+import type { StartedTimescale } from '../container/index.js';
+import { debugLog } from '../debug.js';
+import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
+import { currentRunId } from '../run-id.js';
+
+/** What the global setup hands to the test workers: serialisable values only. */
+export interface HandOver {
+  serverUrl: string;
+  template: string;
+  runId: string;
+  isolation: IsolationMode;
+  prepared: number;
+  pool: { max?: number; min?: number };
+  keepFailed: boolean;
+  seed?: number;
+  trustedHosts: string[];
+  /** The run's container, when the kit started one: a worker that loses the server names it. */
+  container?: { id: string; image: string };
+}
+
+export interface PreparedRun {
+  handOver: HandOver;
+  server: StartedTimescale | undefined;
+  teardown(): Promise<void>;
+}
+
+async function prepareTemplate(
+  serverUrl: string,
+  config: ResolvedTestkitConfig,
+  runId: string,
+  workers: number,
+): Promise<{ template: Template; shared: SharedClonePool }> {
+  const template = await createTemplate(serverUrl, {
+    migrations: { dir: config.migrations, format: config.format },
+    runId,
+  });
+  try {
+    return { template, shared: await template.shareClones(config.shared ?? workers) };
+  } catch (error) {
+    await template.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * How the container ended, when it did: the engine may still report it running for a moment
+ * after its connections broke, so a lost connection waits (bounded) for the exit to show.
+ */
+async function exitOf(server: StartedTimescale, waitMs = 3_000): Promise<ServerExit | undefined> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const exit = await server.exitStatus().catch(() => undefined);
+    if (exit || performance.now() >= deadline) return exit;
+    await sleep(100);
+  }
+}
+
+/**
+ * Starts (or reuses, or skips for an external URL) the server, builds the template for the
+ * migrations, and returns what workers need plus the teardown.
+ */
+export async function prepareRun(
+  root: string,
+  inline: TestkitConfig = {},
+  { workers = 1 }: { workers?: number } = {},
+): Promise<PreparedRun> {
+  const config = await loadConfig(root, inline);
+  // loaded here, not at the top: test workers import this module too, and never start a container
+  const server = config.url
+    ? undefined
+    : await (await import('../container/index.js')).startTimescale(config.container);
+  const serverUrl = config.url ?? (server as StartedTimescale).connectionString;
+  const host = new URL(serverUrl).hostname;
+  trustHost(host);
+  const runId = currentRunId();
+  const ref: ServerRef = { serverUrl, container: server ? { id: server.id, image: server.image } : undefined };
+  let gone: ServerExit | undefined;
+  const unwatch = server?.onExit((exit) => {
+    gone = exit;
+    void recordServerExit(exit).catch(() => undefined);
+    process.stderr.write(`timescale-testkit: ${new ServerGoneError(exit).message}\n`);
+  });
+  const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers).catch(
+    async (error: unknown) => {
+      unwatch?.();
+      const exit = gone ?? (server && isConnectionLost(error) ? await exitOf(server) : undefined);
+      // a broken migration must not leave the run's container behind, nor a dead reused one
+      await server?.stop({ remove: exit !== undefined }).catch(() => undefined);
+      if (exit) throw new ServerGoneError(exit, error);
+      throw (await explainLostServer(ref, error, 0)) ?? error;
+    },
+  );
+  debugLog(`run ${runId} ready on ${host}, template ${template.name}`);
+  return {
+    server,
+    handOver: {
+      serverUrl,
+      template: template.name,
+      runId,
+      isolation: config.isolation,
+      prepared: config.prepared,
+      pool: config.pool,
+      keepFailed: config.keepFailed,
+      ...(config.seed !== undefined ? { seed: config.seed } : {}),
+      trustedHosts: [host],
+      ...(ref.container ? { container: ref.container } : {}),
+    },
+    async teardown() {
+      unwatch?.();
+      if (gone && server) {
+        // nothing left to clean on a dead server: stop the background work, remove the container
+        await shared.stop();
+        await template.close().catch(() => undefined);
+        await forgetServerExit(server.id);
+        await server.stop({ remove: true }).catch(() => undefined);
+        return;
+      }
+      try {
+        await shared.stop();
+        await template.dropRun();
+        await template.close();
+      } finally {
+        await server?.stop();
+      }
+    },
+  };
+}
+
+let attached: { key: string; template: Template } | undefined;
+
+/** The worker's handle on the run's template (one per process). */
+export function attachRun(handOver: HandOver): Template {
+  const key = `${handOver.serverUrl}#${handOver.template}#${handOver.runId}`;
+  if (attached?.key !== key) {
+    for (const host of handOver.trustedHosts) trustHost(host);
+    attached = {
+      key,
+      template: Template.attach(handOver.serverUrl, handOver.template, {
+        runId: handOver.runId,
+        prepared: handOver.prepared,
+        pool: handOver.pool,
+      }),
+    };
+  }
+  return attached.template;
+}
+
+export const HANDOVER_ENV = 'TIMESCALE_TESTKIT_HANDOVER';
