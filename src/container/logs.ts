@@ -1,38 +1,44 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 
 export const LOG_LINES_KEPT = 40;
-const READ_BOUND_MS = 2_000;
 
 type EngineContainer = Parameters<ContainerRuntimeClient['container']['logs']>[0];
 
 /**
- * The container's last log lines, read from the engine. The stream of a stopped container
- * ends by itself; a running one's is cut after a short bound.
+ * The text of Docker's multiplexed log format (an 8-byte header per frame: stream, 3 zero bytes,
+ * big-endian length), or the buffer as it is when it is not framed (a TTY container).
+ */
+function demultiplex(buffer: Buffer): string {
+  const frames: Buffer[] = [];
+  for (let at = 0; at < buffer.length; ) {
+    const kind = buffer[at];
+    if (at + 8 > buffer.length || (kind !== 0 && kind !== 1 && kind !== 2)) return buffer.toString('utf8');
+    const size = buffer.readUInt32BE(at + 4);
+    frames.push(buffer.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(frames).toString('utf8');
+}
+
+/**
+ * The container's last log lines, read from the engine in one request (not followed: a
+ * followed stream of a container that just stopped can end before it delivers anything).
  */
 export async function lastLogLines(
   client: ContainerRuntimeClient,
   container: EngineContainer,
   count = LOG_LINES_KEPT,
 ): Promise<string[]> {
-  const stream = await client.container.logs(container, { tail: count }).catch(() => undefined);
-  if (!stream) return [];
-  let text = '';
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, READ_BOUND_MS);
-    function done() {
-      clearTimeout(timer);
-      stream?.destroy();
-      resolve();
-    }
-    stream.on('data', (chunk: Buffer | string) => {
-      text += String(chunk);
-    });
-    stream.on('end', done);
-    stream.on('close', done);
-    stream.on('error', done);
-  });
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(-count);
+  try {
+    const buffer: unknown = await client.container.dockerode
+      .getContainer(container.id)
+      .logs({ follow: false, stdout: true, stderr: true, tail: count });
+    const text = Buffer.isBuffer(buffer) ? demultiplex(buffer) : String(buffer);
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-count);
+  } catch {
+    return [];
+  }
 }
