@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensureConnected } from '../connection/index.js';
 import { assertDisposable } from './marker.js';
 
 /** Ledgers of the kit and of common migration tools: never truncated by default. */
@@ -88,9 +89,12 @@ export function forgetTables(target: Target): void {
 
 /**
  * Empties every user table (hypertables included, migration ledgers excluded) in one
- * TRUNCATE. With `onlyDirty`, one query first finds the tables holding rows.
+ * TRUNCATE. With `onlyDirty`, one query first finds the tables holding rows. A pg.Client that
+ * was never connected is connected first (the caller still ends it).
  */
 export async function truncateAll(target: Target, options: TruncateOptions = {}): Promise<TruncateResult> {
+  // a client created but never connected would queue the first query forever
+  if (!('totalCount' in target)) await ensureConnected(target as pg.Client);
   await checkOnce(target, options.unsafe);
   let cached = catalogCache.get(target);
   if (!cached) {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, it, vi } from 'vitest';
-import { listContainers, MARKER_PREFIX, pruneContainers } from '../../src/index.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { listContainers, MARKER_PREFIX } from '../../src/index.js';
 import { folder } from '../migrate/support.js';
 import { REFERENCE_TABLES } from '../support/server.js';
-import { cli, tempProject, urlOf } from './support.js';
+import { cli, configHashOf, removeProjectContainers, tempProject, urlOf } from './support.js';
 
 const REFERENCE = join(import.meta.dirname, '..', '..', 'fixtures', 'migrations');
 
@@ -16,13 +16,6 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   } finally {
     await client.end();
   }
-}
-
-/** Removes whatever a failed test left running with this project's configuration. */
-async function removeLeftovers(configHash: string | undefined): Promise<void> {
-  if (!configHash) return;
-  const ids = (await listContainers()).filter((c) => c.configHash === configHash).map((c) => c.id);
-  if (ids.length > 0) await pruneContainers({ includeReused: true, ids });
 }
 
 /** A database on `url`'s server carrying a kit marker of `kind`, created `ageMs` ago (none: no marker). */
@@ -119,7 +112,7 @@ describe('cli: up --detach, status, prune, down', () => {
         `error: no timescale-testkit container matches "${hash}"\nfix: \`timescale-testkit status\` lists them`,
       );
     } finally {
-      await removeLeftovers(hash);
+      await removeProjectContainers(await configHashOf(project.dir));
     }
   });
 });
@@ -164,7 +157,7 @@ describe('cli: up in the foreground', () => {
     } finally {
       controller.abort();
       await running;
-      await removeLeftovers(hash);
+      await removeProjectContainers(await configHashOf(project.dir));
     }
   });
 
@@ -191,7 +184,7 @@ describe('cli: up in the foreground', () => {
     } finally {
       controller.abort();
       await running;
-      await removeLeftovers(container?.configHash);
+      await removeProjectContainers(await configHashOf(project.dir));
     }
   });
 
@@ -203,8 +196,9 @@ describe('cli: up in the foreground', () => {
       cwd: project.dir,
       signal: controller.signal,
       onLine: (line) => line.startsWith('✓ started') && controller.abort(),
-    });
-    vi.unstubAllEnvs();
+    }).finally(() => vi.unstubAllEnvs());
+    const projectHash = await configHashOf(project.dir);
+    onTestFinished(() => removeProjectContainers(projectHash));
     expect(code).toBe(130);
     expect(err).toContain('note: TIMESCALE_TESTKIT_URL (or `url` in the config) is set: tests use that server');
     expect(err).not.toContain('✓ applied');
@@ -216,6 +210,8 @@ describe('cli: up in the foreground', () => {
   it('a failing migration: error with file and line, nothing left running, exit 1', async () => {
     const dir = await folder({ '1_ok.sql': 'CREATE TABLE ok (id int);\n', '2_bad.sql': 'SELECT 1;\nSELEC 2;\n' });
     await using project = await tempProject({ migrations: dir });
+    const projectHash = await configHashOf(project.dir);
+    onTestFinished(() => removeProjectContainers(projectHash));
     const { code, err } = await cli(['up', '--seed'], { cwd: project.dir });
     expect(code).toBe(1);
     expect(err).toContain(`error: migration ${join(dir, '2_bad.sql')}:2:1 failed: syntax error at or near "SELEC"`);

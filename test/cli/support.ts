@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, main } from '../../src/cli/index.js';
-import type { TestkitConfig } from '../../src/index.js';
+import { listContainers, loadConfig, pruneContainers, resolveOptions, type TestkitConfig } from '../../src/index.js';
 
 export interface CliRun {
   code: number;
@@ -44,6 +44,20 @@ export async function tempProject(
   };
   await writeFile(join(dir, 'timescale-testkit.config.json'), JSON.stringify(full));
   return { dir, tag, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The reuse hash of the containers `up` starts in a project folder (known before it starts them). */
+export async function configHashOf(dir: string): Promise<string> {
+  return resolveOptions((await loadConfig(dir)).container).configHash;
+}
+
+/**
+ * Removes whatever a test left running (or stopped) with a project's configuration (its
+ * {@link configHashOf}), passing or failing.
+ */
+export async function removeProjectContainers(hash: string): Promise<void> {
+  const ids = (await listContainers()).filter((c) => c.configHash === hash).map((c) => c.id);
+  if (ids.length > 0) await pruneContainers({ includeReused: true, ids });
 }
 
 /** The value after `url   ` in `up`'s output. */

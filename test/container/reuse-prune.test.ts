@@ -1,11 +1,25 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { listContainers, pruneContainers, startTimescale } from '../../src/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  listContainers,
+  pruneContainers,
+  resolveOptions,
+  startTimescale,
+  type TimescaleOptions,
+} from '../../src/index.js';
 import { ensureBuilt, root, run } from '../support/build.js';
+
+/** Removes every container (reused ones too) of a configuration, whatever the test's outcome. */
+async function removeConfig(options: TimescaleOptions): Promise<void> {
+  const { configHash } = resolveOptions(options);
+  const ids = (await listContainers()).filter((c) => c.configHash === configHash).map((c) => c.id);
+  if (ids.length > 0) await pruneContainers({ includeReused: true, ids });
+}
 
 describe('reuse', () => {
   it('finds the same container again, across starts, and keeps it running on stop()', async () => {
     const options = { reuse: true, settings: { application_name: `reuse-${process.pid}` } } as const;
+    onTestFinished(() => removeConfig(options));
     const [first, same] = await Promise.all([startTimescale(options), startTimescale(options)]);
     expect(same).toBe(first);
     expect(first.reused).toBe(false);
@@ -51,6 +65,9 @@ describe('pruneContainers', () => {
 describe('reuse across processes', () => {
   it('two processes starting at once get one container (a file lock, not an in-memory one)', async () => {
     await ensureBuilt();
+    onTestFinished(() =>
+      removeConfig({ reuse: true, extensions: [], settings: { application_name: 'cross-process' } }),
+    );
     const script = `import('${join(root, 'dist', 'index.js')}').then(async ({ startTimescale }) => {
       const db = await startTimescale({ reuse: true, extensions: [], settings: { application_name: 'cross-process' } });
       console.log(db.id);

@@ -65,6 +65,7 @@ describe('a server that goes away', () => {
       expect((await listContainers()).map((c) => c.id)).not.toContain(id);
     } finally {
       await rm(dir, { recursive: true, force: true });
+      await pruneContainers({ runId });
     }
   });
 

@@ -1,5 +1,5 @@
 import { getContainerRuntimeClient } from 'testcontainers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type StartedTimescale, startTimescale, TimescaleContainer } from '../../src/index.js';
 
 describe('startTimescale', () => {
@@ -95,6 +95,7 @@ describe('startTimescale', () => {
 describe('stopping', () => {
   it('stop() and asyncDispose are idempotent and remove the container', async () => {
     const db = await startTimescale({ tmpfs: false, tuning: false });
+    onTestFinished(() => db.stop());
     const pool = db.pool();
     expect((await pool.query<{ fsync: string }>('SHOW fsync')).rows[0]?.fsync).toBe('on');
     await Promise.all([db.stop(), db.stop()]);

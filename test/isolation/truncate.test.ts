@@ -33,6 +33,18 @@ describe('truncateAll', () => {
     `);
   }
 
+  it('connects a pg.Client that was never connected instead of waiting forever', async () => {
+    await seed();
+    const client = new pg.Client({ connectionString: db.connectionString });
+    try {
+      const result = await truncateAll(client);
+      expect(result.truncated).toContain('public.orders');
+      expect(await count('orders')).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('empties every user table, hypertables included, in one statement, and keeps the ledger', async () => {
     await seed();
     const ledger = await count('timescale_testkit_migrations');

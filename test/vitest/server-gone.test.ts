@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listContainers } from '../../src/index.js';
+import { listContainers, pruneContainers } from '../../src/index.js';
 import { childVitestEnv, root, run } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
@@ -45,6 +45,7 @@ describe('a container killed in the middle of a run', () => {
       expect((await listContainers()).filter((c) => c.id.startsWith(id))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
+      await pruneContainers({ runId: 'killedrun' });
     }
   });
 });
