@@ -89,8 +89,9 @@ export function forgetTables(target: Target): void {
 
 /**
  * Empties every user table (hypertables included, migration ledgers excluded) in one
- * TRUNCATE. With `onlyDirty`, one query first finds the tables holding rows. A pg.Client that
- * was never connected is connected first (the caller still ends it).
+ * TRUNCATE. With `onlyDirty`, only the tables holding rows (and those referencing them), found
+ * and truncated server-side in the same round trip. A pg.Client that was never connected is
+ * connected first (the caller still ends it).
  */
 export async function truncateAll(target: Target, options: TruncateOptions = {}): Promise<TruncateResult> {
   // a client created but never connected would queue the first query forever
@@ -111,27 +112,79 @@ export async function truncateAll(target: Target, options: TruncateOptions = {})
       return !skip.has(table.name) && !skip.has(table.qualified);
     });
 
-  let chosen = candidates;
-  if (options.onlyDirty && candidates.length > 0) {
-    const probe = candidates
-      .map((i) => `SELECT ${i} AS i WHERE EXISTS (SELECT 1 FROM ${quoted(tables[i] as TableInfo)})`)
-      .join(' UNION ALL ');
-    const { rows } = await target.query<{ i: number }>(probe);
-    const dirty = new Set(rows.map((row) => row.i));
-    // a table referencing a dirty one must go too, or TRUNCATE refuses
-    const pending = [...dirty];
-    for (let i = pending.pop(); i !== undefined; i = pending.pop()) {
-      for (const ref of (tables[i] as TableInfo).referencedBy) {
-        if (!dirty.has(ref)) {
-          dirty.add(ref);
-          pending.push(ref);
-        }
+  if (candidates.length === 0) return { truncated: [] };
+  const restart = options.restartIdentity === false ? '' : ' RESTART IDENTITY';
+  if (!options.onlyDirty) {
+    await target.query(`TRUNCATE ${candidates.map((i) => quoted(tables[i] as TableInfo)).join(', ')}${restart}`);
+    return { truncated: candidates.map((i) => (tables[i] as TableInfo).qualified) };
+  }
+  const results: unknown = await target.query(cachedDirtyTruncation(tables, candidates, restart));
+  const last = (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult<{ truncated: string }>;
+  const chosen = (last.rows[0]?.truncated ?? '').split(',').filter(Boolean).map(Number);
+  return { truncated: chosen.map((i) => (tables[i] as TableInfo).qualified) };
+}
+
+const truncationCache = new WeakMap<readonly TableInfo[], Map<string, string>>();
+
+/** The statement for a catalog and a choice of tables, built once (the same between every test). */
+function cachedDirtyTruncation(tables: readonly TableInfo[], candidates: readonly number[], restart: string): string {
+  let byChoice = truncationCache.get(tables);
+  if (!byChoice) {
+    byChoice = new Map();
+    truncationCache.set(tables, byChoice);
+  }
+  const key = `${candidates.join(',')}${restart}`;
+  let sql = byChoice.get(key);
+  if (sql === undefined) {
+    sql = dirtyTruncation(tables, candidates, restart);
+    byChoice.set(key, sql);
+  }
+  return sql;
+}
+
+/** Indexes of `start` and of every candidate table that references it, directly or not. */
+function closure(tables: readonly TableInfo[], candidates: ReadonlySet<number>, start: number): number[] {
+  const seen = new Set([start]);
+  const pending = [start];
+  for (let i = pending.pop(); i !== undefined; i = pending.pop()) {
+    for (const ref of (tables[i] as TableInfo).referencedBy) {
+      if (!seen.has(ref)) {
+        seen.add(ref);
+        pending.push(ref);
       }
     }
-    chosen = candidates.filter((i) => dirty.has(i));
   }
-  if (chosen.length === 0) return { truncated: [] };
-  const list = chosen.map((i) => quoted(tables[i] as TableInfo)).join(', ');
-  await target.query(`TRUNCATE ${list}${options.restartIdentity === false ? '' : ' RESTART IDENTITY'}`);
-  return { truncated: chosen.map((i) => (tables[i] as TableInfo).qualified) };
+  return [...seen].filter((i) => candidates.has(i)).sort((a, b) => a - b);
+}
+
+/**
+ * One round trip: a DO block finds the tables holding rows (and the candidates referencing
+ * them, which TRUNCATE needs too) and truncates them server-side, then a SELECT returns which
+ * ones (their indexes, through a transaction-local setting).
+ */
+function dirtyTruncation(tables: readonly TableInfo[], candidates: readonly number[], restart: string): string {
+  const set = new Set(candidates);
+  const names = `ARRAY[${tables.map((table) => pg.escapeLiteral(quoted(table))).join(', ')}]::text[]`;
+  const probes = candidates
+    .map(
+      (i) =>
+        `  IF EXISTS (SELECT 1 FROM ${quoted(tables[i] as TableInfo)}) THEN dirty := dirty || ARRAY[${closure(tables, set, i).join(', ')}]; END IF;`,
+    )
+    .join('\n');
+  const body = `
+DECLARE
+  names text[] := ${names};
+  dirty int[] := ARRAY[]::int[];
+  chosen int[];
+BEGIN
+${probes}
+  chosen := ARRAY(SELECT DISTINCT i FROM unnest(dirty) AS i ORDER BY i);
+  IF cardinality(chosen) > 0 THEN
+    EXECUTE 'TRUNCATE ' || (SELECT string_agg(names[i + 1], ', ' ORDER BY i) FROM unnest(chosen) AS i) || ${pg.escapeLiteral(restart)};
+  END IF;
+  PERFORM set_config('timescale_testkit.truncated', array_to_string(chosen, ','), true);
+END`;
+  let tag = '$tk$';
+  while (body.includes(tag)) tag = `$tk${Math.random().toString(36).slice(2, 8)}$`;
+  return `DO ${tag}${body}${tag}; SELECT current_setting('timescale_testkit.truncated', true) AS truncated`;
 }

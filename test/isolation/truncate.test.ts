@@ -105,6 +105,58 @@ describe('truncateAll', () => {
     }
   });
 
+  it('finds and truncates the dirty tables in one round trip, hypertables and identities included', async () => {
+    await db.truncate();
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    const texts: string[] = [];
+    const query = pool.query.bind(pool);
+    pool.query = ((text: string, values?: unknown[]) => {
+      texts.push(text);
+      return query(text, values);
+    }) as typeof pool.query;
+    try {
+      await truncateAll(pool, { onlyDirty: true }); // safeguard and catalog, once per pool
+      await seed();
+      await pool.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
+      texts.length = 0;
+      const result = await truncateAll(pool, { onlyDirty: true });
+      expect(texts).toHaveLength(1);
+      expect(result.truncated).toEqual([
+        'public.agent_signals',
+        'public.agent_status',
+        'public.candlesticks',
+        'public.llm_decisions',
+        'public.orders',
+        'public.performance_metrics',
+        'public.positions',
+        'public.trades',
+        'public.trading_sessions',
+      ]);
+      for (const table of ['agent_signals', 'agent_status', 'candlesticks', 'orders'])
+        expect(await count(table)).toBe(0);
+      const chunks = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM show_chunks('candlesticks')");
+      expect(chunks.rows[0]?.n).toBe(0);
+      await pool.query(
+        "INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'X', 'BUY', 0.5)",
+      );
+      expect((await pool.query<{ id: string }>('SELECT id FROM agent_signals')).rows[0]?.id).toBe('1');
+      expect(await count('timescale_testkit_migrations')).toBe(4);
+    } finally {
+      await pool.end();
+      await db.truncate();
+    }
+  });
+
+  it('refuses a database the kit did not create before it looks at any table', async () => {
+    const admin = new pg.Client({ connectionString: serverUrl() });
+    await admin.connect();
+    try {
+      await expect(truncateAll(admin, { onlyDirty: true })).rejects.toThrow(/the kit did not create it/);
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('leaves the tables in except', async () => {
     await seed();
     const result = await db.truncate({ except: ['candlesticks', 'public.agent_signals'] });
