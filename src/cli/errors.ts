@@ -10,6 +10,7 @@ import { FactoryError, FactoryInsertError } from '../factories/index.js';
 import {
   MigrationChecksumError,
   MigrationError,
+  MigrationExtensionError,
   MigrationFormatError,
   MigrationLicenseError,
   MigrationLockError,
@@ -92,6 +93,12 @@ function postgresFailure(error: unknown): Failure | undefined {
   return { cause, fix: fixes[code] ?? DATABASE_FIX, details: [], exitCode: 1 };
 }
 
+/** The advice line of a missing extension's error (it says whether to create it, or where it is). */
+function extensionFix(error: MigrationExtensionError): string {
+  const advice = error.message.split('\n').find((line) => line.startsWith('The extension') || line.startsWith('The server'));
+  return advice ? advice.replace(/^The /, 'the ').replace(/\.$/, '') : `create the extension ${error.extension} first`;
+}
+
 function migrationFailure(error: MigrationError): Failure {
   const where = `${error.file}:${error.line}:${error.column}`;
   const sqlState = error.pgCode ? ` (SQLSTATE ${error.pgCode})` : '';
@@ -102,15 +109,27 @@ function migrationFailure(error: MigrationError): Failure {
   ];
   if (error instanceof MigrationLicenseError) {
     return {
-      cause: `migration ${where} uses a TimescaleDB feature the server's Apache edition refuses: ${error.pgMessage}`,
+      cause: `migration ${where} uses ${error.feature}, which the server's Apache edition refuses: ${error.pgMessage}`,
       fix: `use an image with the community edition (TIMESCALE_TESTKIT_IMAGE=${DEFAULT_IMAGE}, or --image), or leave those statements out`,
       details,
       exitCode: 1,
     };
   }
+  if (error instanceof MigrationExtensionError) {
+    return {
+      cause: `migration ${where} needs the extension "${error.extension}": ${error.pgMessage}${sqlState}`,
+      fix: extensionFix(error),
+      details,
+      exitCode: 1,
+    };
+  }
+  const partial =
+    error.leftApplied.length > 0
+      ? `; it ran without a transaction: the statements at lines ${error.leftApplied.join(', ')} stayed applied, undo them first`
+      : ' (the migration was rolled back unless it ran without a transaction)';
   return {
     cause: `migration ${where} failed: ${error.pgMessage}${sqlState}`,
-    fix: `correct the statement at ${where} and run again (the migration was rolled back unless it ran without a transaction)`,
+    fix: `correct the statement at ${where} and run again${partial}`,
     details,
     exitCode: 1,
   };
@@ -146,9 +165,10 @@ function kitFailure(error: TimescaleTestkitError): Failure {
     return failure('rename the migration so it sorts last, or pass --allow-out-of-order');
   }
   if (error instanceof MigrationFormatError) {
-    return failure('point --dir at the migrations folder, or pass --format (see `timescale-testkit migrate --help`)', [
-      ...error.seen.map((seen) => `saw: ${seen}`),
-    ]);
+    return failure(
+      error.fix ?? 'point --dir at the migrations folder, or pass --format (see `timescale-testkit migrate --help`)',
+      error.listed.map((seen) => `saw: ${seen}`),
+    );
   }
   if (error instanceof MigrationLockError) {
     return failure('wait for the other runner, or end its session (see pg_stat_activity)');

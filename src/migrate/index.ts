@@ -2,6 +2,7 @@ export {
   MigrationChecksumError,
   MigrationError,
   type MigrationErrorDetails,
+  MigrationExtensionError,
   MigrationFormatError,
   MigrationLicenseError,
   MigrationLockError,

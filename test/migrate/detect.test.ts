@@ -36,7 +36,8 @@ describe('format detection', () => {
       'sub/',
       'notes.txt',
     ]);
-    expect((await loadPlan(await folder({}), 'plain')).migrations).toEqual([]);
+    // an explicit format that selects nothing is refused too: it would build an empty template
+    expect((await formatError(loadPlan(await folder({}), 'plain'))).seen).toEqual(['(empty folder)']);
     // @ts-expect-error an unknown format from untyped configuration
     await formatError(loadPlan(await folder({}), 'liquibase'));
   });
