@@ -9,6 +9,9 @@ import { TimescaleTestkitError } from '../errors.js';
 import { FactoryError, FactoryInsertError } from '../factories/index.js';
 import {
   MigrationChecksumError,
+  MigrationCommandError,
+  MigrationCommandNotFoundError,
+  MigrationCommandTimeoutError,
   MigrationError,
   MigrationExtensionError,
   MigrationFormatError,
@@ -95,7 +98,9 @@ function postgresFailure(error: unknown): Failure | undefined {
 
 /** The advice line of a missing extension's error (it says whether to create it, or where it is). */
 function extensionFix(error: MigrationExtensionError): string {
-  const advice = error.message.split('\n').find((line) => line.startsWith('The extension') || line.startsWith('The server'));
+  const advice = error.message
+    .split('\n')
+    .find((line) => line.startsWith('The extension') || line.startsWith('The server'));
   return advice ? advice.replace(/^The /, 'the ').replace(/\.$/, '') : `create the extension ${error.extension} first`;
 }
 
@@ -135,6 +140,30 @@ function migrationFailure(error: MigrationError): Failure {
   };
 }
 
+/** A migration tool's command failed: its output (the end of it) goes in the details. */
+function commandFailure(error: MigrationCommandError): Failure {
+  const lines = error.output.trimEnd().split('\n');
+  const details = lines.length > 40 ? ['...', ...lines.slice(-40)] : lines;
+  const cause = firstLine(error.message);
+  if (error instanceof MigrationCommandNotFoundError) {
+    return {
+      cause,
+      fix: 'install the tool (npm install --save-dev <tool>) or correct the command',
+      details,
+      exitCode: 1,
+    };
+  }
+  if (error instanceof MigrationCommandTimeoutError) {
+    return {
+      cause,
+      fix: 'make the command run without prompts against DATABASE_URL, or raise its timeoutMs',
+      details,
+      exitCode: 1,
+    };
+  }
+  return { cause, fix: 'correct what the tool’s output below names, then run again', details, exitCode: 1 };
+}
+
 function kitFailure(error: TimescaleTestkitError): Failure {
   const cause = firstLine(error.message);
   const failure = (fix: string, details: readonly string[] = []): Failure => ({ cause, fix, details, exitCode: 1 });
@@ -158,6 +187,7 @@ function kitFailure(error: TimescaleTestkitError): Failure {
     );
   }
   if (error instanceof MigrationError) return migrationFailure(error);
+  if (error instanceof MigrationCommandError) return commandFailure(error);
   if (error instanceof MigrationChecksumError) {
     return failure('add a new migration instead of editing an applied one, or recreate the database');
   }

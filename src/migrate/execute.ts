@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { outsideTransactionReason, transactionControl } from './classify.js';
+import { extensionFor, extensionState } from './extensions.js';
 import type { Ledger } from './ledger.js';
 import { lineColumn } from './location.js';
-import { extensionFor, extensionState } from './extensions.js';
 import { errorFields, migrationError } from './pg-error.js';
 import { type Statement, splitStatements, stripLeadingComments } from './split.js';
 import type { AppliedMigration, LoadedMigration } from './types.js';

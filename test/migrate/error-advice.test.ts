@@ -1,11 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  MigrationError,
-  MigrationExtensionError,
-  MigrationLicenseError,
-  migrate,
-} from '../../src/index.js';
+import { MigrationError, MigrationExtensionError, MigrationLicenseError, migrate } from '../../src/index.js';
 import { scratchDatabase, serverUrl, urlFor } from '../support/server.js';
 import { existing, folder, ledgerVersions, withClient } from './support.js';
 
@@ -31,7 +26,9 @@ async function failure(work: Promise<unknown>): Promise<MigrationError> {
 async function isApache(url: string): Promise<boolean> {
   return withClient(url, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
-    const { rows } = await client.query<{ license: string }>("SELECT current_setting('timescaledb.license') AS license");
+    const { rows } = await client.query<{ license: string }>(
+      "SELECT current_setting('timescaledb.license') AS license",
+    );
     return rows[0]?.license === 'apache';
   });
 }
@@ -102,7 +99,7 @@ describe('the Apache edition', () => {
       "CREATE TABLE ticks (time timestamptz NOT NULL, price numeric NOT NULL);\nSELECT create_hypertable('ticks', 'time');\n";
     for (const [statement, feature] of cases) {
       const dir = await folder({ '1_setup.sql': setup, '2_feature.sql': `${statement}\n` });
-      const e = (await failure(migrate(url, { dir, table: `ledger_${cases.findIndex((c) => c[0] === statement)}` })));
+      const e = await failure(migrate(url, { dir, table: `ledger_${cases.findIndex((c) => c[0] === statement)}` }));
       expect(e).toBeInstanceOf(MigrationLicenseError);
       const license = e as MigrationLicenseError;
       expect(license.feature).toBe(feature);
@@ -121,7 +118,7 @@ describe('a missing extension', () => {
     ['CREATE TABLE e (id int,\n  embedding vector(3));\n', 'vector', 2],
     ['CREATE TABLE e (id int, embedding float4[]);\nCREATE INDEX ON e USING hnsw (embedding);\n', 'vector', 2],
     [
-      "CREATE TABLE m (time timestamptz NOT NULL, v float);\nCREATE MATERIALIZED VIEW m1 WITH (timescaledb.continuous) AS SELECT 1 WITH NO DATA;\n",
+      'CREATE TABLE m (time timestamptz NOT NULL, v float);\nCREATE MATERIALIZED VIEW m1 WITH (timescaledb.continuous) AS SELECT 1 WITH NO DATA;\n',
       'timescaledb',
       2,
     ],
