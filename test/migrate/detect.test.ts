@@ -1,18 +1,9 @@
 import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashMigrations, MigrationFormatError } from '../../src/index.js';
+import { hashMigrations } from '../../src/index.js';
 import { loadPlan } from '../../src/migrate/load.js';
-import { FIXTURES, folder, writeFiles } from './support.js';
-
-async function formatError(work: Promise<unknown>): Promise<MigrationFormatError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MigrationFormatError);
-  return error as MigrationFormatError;
-}
+import { FIXTURES, folder, formatError, writeFiles } from './support.js';
 
 describe('format detection', () => {
   it('refuses an ambiguous folder and lists what it saw', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MigrationError, MigrationExtensionError, MigrationLicenseError, migrate } from '../../src/index.js';
@@ -9,6 +10,22 @@ async function database(): Promise<string> {
   const db = await scratchDatabase('mig_adv');
   drops.push(db.drop);
   return db.url;
+}
+/**
+ * A database made from template0, so no extension is in it whatever the image puts in template1
+ * (the official timescale images create timescaledb there).
+ */
+async function bareDatabase(): Promise<string> {
+  const name = `mig_bare_${randomBytes(4).toString('hex')}`;
+  await withClient(serverUrl(), (admin) =>
+    admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE template0`),
+  );
+  drops.push(() =>
+    withClient(serverUrl(), async (admin) => {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    }),
+  );
+  return urlFor(name);
 }
 afterEach(async () => {
   await Promise.all(drops.splice(0).map((drop) => drop()));
@@ -126,7 +143,7 @@ describe('a missing extension', () => {
 
   it('says which extension is missing and how to create it', async () => {
     for (const [sql, extension, line] of cases) {
-      const url = await database();
+      const url = await bareDatabase();
       const dir = await folder({ '1_uses.sql': sql });
       const e = await failure(migrate(url, { dir }));
       expect(e).toBeInstanceOf(MigrationExtensionError);
@@ -139,7 +156,7 @@ describe('a missing extension', () => {
   });
 
   it('names the schema when the extension is installed off the search_path', async () => {
-    const url = await database();
+    const url = await bareDatabase();
     await withClient(url, (c) => c.query('CREATE SCHEMA ext; CREATE EXTENSION vector SCHEMA ext'));
     const dir = await folder({ '1_uses.sql': 'CREATE TABLE e (embedding vector(3));\n' });
     const e = (await failure(migrate(url, { dir }))) as MigrationExtensionError;
@@ -148,7 +165,7 @@ describe('a missing extension', () => {
   });
 
   it('leaves other undefined functions alone', async () => {
-    const url = await database();
+    const url = await bareDatabase();
     const dir = await folder({ '1_uses.sql': 'SELECT no_such_function_here(1);\n' });
     const e = await failure(migrate(url, { dir }));
     expect(e).not.toBeInstanceOf(MigrationExtensionError);

@@ -1,19 +1,10 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashMigrations, MigrationFormatError, migrate } from '../../src/index.js';
+import { hashMigrations, migrate } from '../../src/index.js';
 import { loadPlan } from '../../src/migrate/load.js';
 import { scratchDatabase } from '../support/server.js';
-import { existing, folder, ledgerVersions } from './support.js';
-
-async function formatError(work: Promise<unknown>): Promise<MigrationFormatError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MigrationFormatError);
-  return error as MigrationFormatError;
-}
+import { existing, folder, formatError, ledgerVersions } from './support.js';
 
 const PER_ENGINE = {
   '20240101000000_init/postgres.sql': 'CREATE TABLE engine_a (id int);\n',
