@@ -237,10 +237,10 @@ describe('commandMigrator', () => {
       "console.log('waiting for a prompt answer');",
       'setInterval(() => {}, 1000);',
     ].join('\n');
-    const hanging = commandMigrator({ command: [node, '-e', script], files: 'x.txt', cwd: dir, timeoutMs: 1_500 });
+    const hanging = commandMigrator({ command: [node, '-e', script], files: 'x.txt', cwd: dir, timeoutMs: 4_000 });
     const error = (await failure(hanging.migrate('postgres://u:p@localhost:1/db'))) as MigrationCommandTimeoutError;
     expect(error).toBeInstanceOf(MigrationCommandTimeoutError);
-    expect([error.code, error.timeoutMs]).toEqual(['MIGRATION_COMMAND_TIMEOUT', 1_500]);
+    expect([error.code, error.timeoutMs]).toEqual(['MIGRATION_COMMAND_TIMEOUT', 4_000]);
     expect(error.output).toContain('waiting for a prompt answer');
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -9,6 +9,9 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 export const TOOLS = join(ROOT, 'test', 'fixtures', 'tools');
 const SOURCE = join(ROOT, 'src', 'index.ts');
 
+/** Per-test bound of the tool tests: each spawns the tool through npx, some twice; a loaded machine needs room. */
+export const TOOL_TIMEOUT_MS = 180_000;
+
 /**
  * A copy of test/fixtures/tools/<tool> in the repository's ignored .tmp/ (so `npx` finds the
  * tools in its node_modules), its `timescale-testkit` imports pointed at the source, and the
@@ -23,12 +26,13 @@ export async function toolProject(tool: string): Promise<{ dir: string; [Symbol.
     const text = await readFile(join(dir, name), 'utf8');
     await writeFile(join(dir, name), text.replaceAll("from 'timescale-testkit'", `from ${JSON.stringify(SOURCE)}`));
   }
-  const previous = process.cwd();
   process.chdir(dir);
   return {
     dir,
     async [Symbol.asyncDispose]() {
-      process.chdir(previous);
+      // the repository root, where vitest runs the suite (not "the previous" directory: a timed-out
+      // test's project may be gone by then)
+      process.chdir(ROOT);
       await rm(dir, { recursive: true, force: true });
     },
   };

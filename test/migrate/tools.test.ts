@@ -5,7 +5,15 @@ import { loadConfig } from '../../src/config/index.js';
 import { createTemplate, MigrationCommandError, type Migrator, templateName } from '../../src/index.js';
 import { migratorHash } from '../../src/migrate/index.js';
 import { serverUrl } from '../support/server.js';
-import { databaseExists, dropTemplate, ROOT, recipeSchema, TOOLS, toolProject } from './tools-support.js';
+import {
+  databaseExists,
+  dropTemplate,
+  ROOT,
+  recipeSchema,
+  TOOL_TIMEOUT_MS,
+  TOOLS,
+  toolProject,
+} from './tools-support.js';
 
 interface Recipe {
   tool: string;
@@ -62,32 +70,36 @@ async function freshTemplate(migrator: Migrator) {
   return createTemplate(serverUrl(), { migrations: migrator, runId: 'tooltest' });
 }
 
-describe.each(RECIPES)('the $tool recipe ($config)', ({ tool, config, prefix, migration }) => {
-  it('builds the template once (a hypertable, a vector column), finds it again, and rehashes on an edit', async () => {
-    await using project = await toolProject(tool);
-    const migrator = await recipeMigrator(project.dir, config);
-    const template = await freshTemplate(migrator);
-    try {
-      expect(template.built).toBe(true);
-      expect(await recipeSchema(template, prefix)).toEqual({ hypertable: true, embedding: 'vector(3)' });
-      const again = await createTemplate(serverUrl(), { migrations: migrator, runId: 'tooltest' });
-      expect([again.name, again.built]).toEqual([template.name, false]);
-      await again.close();
-      const before = await migratorHash(migrator);
-      await appendFile(join(project.dir, migration), migration.endsWith('.sql') ? '\n-- edited\n' : '\n// edited\n');
-      expect(await migratorHash(migrator)).not.toBe(before);
-    } finally {
-      await dropTemplate(template);
-    }
-  });
+describe.each(RECIPES)(
+  'the $tool recipe ($config)',
+  { timeout: TOOL_TIMEOUT_MS },
+  ({ tool, config, prefix, migration }) => {
+    it('builds the template once (a hypertable, a vector column), finds it again, and rehashes on an edit', async () => {
+      await using project = await toolProject(tool);
+      const migrator = await recipeMigrator(project.dir, config);
+      const template = await freshTemplate(migrator);
+      try {
+        expect(template.built).toBe(true);
+        expect(await recipeSchema(template, prefix)).toEqual({ hypertable: true, embedding: 'vector(3)' });
+        const again = await createTemplate(serverUrl(), { migrations: migrator, runId: 'tooltest' });
+        expect([again.name, again.built]).toEqual([template.name, false]);
+        await again.close();
+        const before = await migratorHash(migrator);
+        await appendFile(join(project.dir, migration), migration.endsWith('.sql') ? '\n-- edited\n' : '\n// edited\n');
+        expect(await migratorHash(migrator)).not.toBe(before);
+      } finally {
+        await dropTemplate(template);
+      }
+    });
 
-  it('is shown in the README exactly as tested', async () => {
-    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain((await readFile(join(TOOLS, tool, config), 'utf8')).trim());
-  });
-});
+    it('is shown in the README exactly as tested', async () => {
+      const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+      expect(readme).toContain((await readFile(join(TOOLS, tool, config), 'utf8')).trim());
+    });
+  },
+);
 
-describe('a failing migration tool', () => {
+describe('a failing migration tool', { timeout: TOOL_TIMEOUT_MS }, () => {
   const BROKEN =
     "export async function up(knex) {\n  await knex.raw('CREATE TABL broken (id int)');\n}\nexport async function down() {}\n";
 
