@@ -8,3 +8,10 @@ export class TimescaleTestkitError extends Error {
     this.code = code;
   }
 }
+
+/** Configuration the kit was given is wrong: a bad option value, a missing folder, a malformed migrator. */
+export class ConfigError extends TimescaleTestkitError {
+  constructor(message: string) {
+    super('CONFIG', message);
+  }
+}

@@ -11,4 +11,33 @@ export * from './domain/index.js';
 export { TimescaleTestkitError } from './errors.js';
 export * from './factories/index.js';
 export * from './isolation/index.js';
-export * from './migrate/index.js';
+export {
+  type AppliedMigration,
+  type CommandMigratorOptions,
+  commandMigrator,
+  DEFAULT_MIGRATIONS_TABLE,
+  type FolderMigrator,
+  type FunctionMigratorOptions,
+  folderMigrator,
+  functionMigrator,
+  hashMigrations,
+  MIGRATION_FORMATS,
+  type MigrateOptions,
+  MigrationChecksumError,
+  MigrationCommandError,
+  MigrationCommandNotFoundError,
+  MigrationCommandTimeoutError,
+  MigrationError,
+  type MigrationErrorDetails,
+  MigrationExtensionError,
+  type MigrationFormat,
+  MigrationFormatError,
+  MigrationLicenseError,
+  MigrationLockError,
+  MigrationOrderError,
+  type MigrationReport,
+  type MigrationsSource,
+  type MigrationTarget,
+  type Migrator,
+  migrate,
+} from './migrate/index.js';

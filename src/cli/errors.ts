@@ -10,7 +10,11 @@ import { TimescaleTestkitError } from '../errors.js';
 import { FactoryError, FactoryInsertError } from '../factories/index.js';
 import {
   MigrationChecksumError,
+  MigrationCommandError,
+  MigrationCommandNotFoundError,
+  MigrationCommandTimeoutError,
   MigrationError,
+  MigrationExtensionError,
   MigrationFormatError,
   MigrationLicenseError,
   MigrationLockError,
@@ -93,6 +97,14 @@ function postgresFailure(error: unknown): Failure | undefined {
   return { cause, fix: fixes[code] ?? DATABASE_FIX, details: [], exitCode: 1 };
 }
 
+/** The advice line of a missing extension's error (it says whether to create it, or where it is). */
+function extensionFix(error: MigrationExtensionError): string {
+  const advice = error.message
+    .split('\n')
+    .find((line) => line.startsWith('The extension') || line.startsWith('The server'));
+  return advice ? advice.replace(/^The /, 'the ').replace(/\.$/, '') : `create the extension ${error.extension} first`;
+}
+
 function migrationFailure(error: MigrationError): Failure {
   const where = `${error.file}:${error.line}:${error.column}`;
   const sqlState = error.pgCode ? ` (SQLSTATE ${error.pgCode})` : '';
@@ -103,18 +115,54 @@ function migrationFailure(error: MigrationError): Failure {
   ];
   if (error instanceof MigrationLicenseError) {
     return {
-      cause: `migration ${where} uses a TimescaleDB feature the server's Apache edition refuses: ${error.pgMessage}`,
+      cause: `migration ${where} uses ${error.feature}, which the server's Apache edition refuses: ${error.pgMessage}`,
       fix: `use an image with the community edition (TIMESCALE_TESTKIT_IMAGE=${DEFAULT_IMAGE}, or --image), or leave those statements out`,
       details,
       exitCode: 1,
     };
   }
+  if (error instanceof MigrationExtensionError) {
+    return {
+      cause: `migration ${where} needs the extension "${error.extension}": ${error.pgMessage}${sqlState}`,
+      fix: extensionFix(error),
+      details,
+      exitCode: 1,
+    };
+  }
+  const partial =
+    error.leftApplied.length > 0
+      ? `; it ran without a transaction: the statements at lines ${error.leftApplied.join(', ')} stayed applied, undo them first`
+      : ' (the migration was rolled back unless it ran without a transaction)';
   return {
     cause: `migration ${where} failed: ${error.pgMessage}${sqlState}`,
-    fix: `correct the statement at ${where} and run again (the migration was rolled back unless it ran without a transaction)`,
+    fix: `correct the statement at ${where} and run again${partial}`,
     details,
     exitCode: 1,
   };
+}
+
+/** A migration tool's command failed: its output (the end of it) goes in the details. */
+function commandFailure(error: MigrationCommandError): Failure {
+  const lines = error.output.trimEnd().split('\n');
+  const details = lines.length > 40 ? ['...', ...lines.slice(-40)] : lines;
+  const cause = firstLine(error.message);
+  if (error instanceof MigrationCommandNotFoundError) {
+    return {
+      cause,
+      fix: 'install the tool (npm install --save-dev <tool>) or correct the command',
+      details,
+      exitCode: 1,
+    };
+  }
+  if (error instanceof MigrationCommandTimeoutError) {
+    return {
+      cause,
+      fix: 'make the command run without prompts against DATABASE_URL, or raise its timeoutMs',
+      details,
+      exitCode: 1,
+    };
+  }
+  return { cause, fix: 'correct what the tool’s output below names, then run again', details, exitCode: 1 };
 }
 
 function kitFailure(error: TimescaleTestkitError): Failure {
@@ -143,6 +191,7 @@ function kitFailure(error: TimescaleTestkitError): Failure {
     return failure(error.fix, error.logLines);
   }
   if (error instanceof MigrationError) return migrationFailure(error);
+  if (error instanceof MigrationCommandError) return commandFailure(error);
   if (error instanceof MigrationChecksumError) {
     return failure('add a new migration instead of editing an applied one, or recreate the database');
   }
@@ -150,9 +199,10 @@ function kitFailure(error: TimescaleTestkitError): Failure {
     return failure('rename the migration so it sorts last, or pass --allow-out-of-order');
   }
   if (error instanceof MigrationFormatError) {
-    return failure('point --dir at the migrations folder, or pass --format (see `timescale-testkit migrate --help`)', [
-      ...error.seen.map((seen) => `saw: ${seen}`),
-    ]);
+    return failure(
+      error.fix ?? 'point --dir at the migrations folder, or pass --format (see `timescale-testkit migrate --help`)',
+      error.listed.map((seen) => `saw: ${seen}`),
+    );
   }
   if (error instanceof MigrationLockError) {
     return failure('wait for the other runner, or end its session (see pg_stat_activity)');

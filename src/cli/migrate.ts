@@ -6,7 +6,9 @@ import {
   type MigrateOptions,
   type MigrationFormat,
   type MigrationReport,
+  type Migrator,
   migrate,
+  migratorHash,
 } from '../migrate/index.js';
 import { databaseUrl, parseCommand, wholeNumber } from './args.js';
 import { CliError, EXIT, UsageError } from './errors.js';
@@ -15,12 +17,15 @@ import { type CliIo, step } from './output.js';
 export const MIGRATE_USAGE = `timescale-testkit migrate [options]
 
 Applies a migrations folder to a database, once: a ledger table records what was applied.
+When \`migrations\` in timescale-testkit.config.* is a migrator (commandMigrator, functionMigrator)
+and --dir is not given, runs that migrator on the database instead.
 
 Options:
   --dir DIR              migrations folder (default: \`migrations\` of timescale-testkit.config.*,
                          else TIMESCALE_TESTKIT_MIGRATIONS, else ./migrations)
   --url URL              database (default: TIMESCALE_TESTKIT_URL, else DATABASE_URL)
   --format FORMAT        auto (default), ${MIGRATION_FORMATS.join(', ')}
+  --files PATTERN        pick one file per migration folder, e.g. '*/postgres.sql' (quote it)
   --table NAME           ledger table (default timescale_testkit_migrations)
   --schema NAME          schema of the ledger table (default public)
   --allow-out-of-order   apply a new migration that sorts before the last applied one
@@ -69,6 +74,7 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
     dir: { type: 'string' },
     url: { type: 'string' },
     format: { type: 'string' },
+    files: { type: 'string' },
     table: { type: 'string' },
     schema: { type: 'string' },
     'allow-out-of-order': { type: 'boolean' },
@@ -81,7 +87,18 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
       : wholeNumber('migrate', 'lock-timeout-ms', values['lock-timeout-ms'], 0);
   const config = await loadConfig(io.cwd, {}, { requireMigrations: false });
   const url = databaseUrl('migrate', values.url, config.url);
-  const dir = values.dir === undefined ? config.migrations : resolve(io.cwd, values.dir);
+  if (values.dir === undefined && typeof config.migrations !== 'string') {
+    const folderOnly = ['format', 'files', 'table', 'schema', 'allow-out-of-order', 'lock-timeout-ms'] as const;
+    const given = folderOnly.filter((flag) => values[flag] !== undefined);
+    if (given.length > 0) {
+      throw new UsageError(
+        `--${given[0]} applies to a migrations folder, and \`migrations\` in the config is a migrator; pass --dir DIR to apply a folder`,
+        'migrate',
+      );
+    }
+    return runMigrator(io, config.migrations, url);
+  }
+  const dir = values.dir === undefined ? (config.migrations as string) : resolve(io.cwd, values.dir);
   if (!existsSync(dir)) {
     if (values.dir !== undefined) throw new UsageError(`migrations folder ${dir} does not exist`, 'migrate');
     throw new CliError(
@@ -89,9 +106,11 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
       'pass --dir DIR, or set `migrations` in timescale-testkit.config.ts (or TIMESCALE_TESTKIT_MIGRATIONS)',
     );
   }
+  const files = values.files ?? (values.dir === undefined ? config.files : undefined);
   const options: MigrateOptions = {
     dir,
     format: format ?? config.format,
+    ...(files ? { files } : {}),
     ...(values.table ? { table: values.table } : {}),
     ...(values.schema ? { schema: values.schema } : {}),
     ...(values['allow-out-of-order'] ? { allowOutOfOrder: true } : {}),
@@ -99,5 +118,14 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
   };
   const report = await step(io, summarize, () => migrate(url, options));
   for (const line of formatReport(report, dir)) io.out(line);
+  return EXIT.ok;
+}
+
+/** Runs the config's migrator on the database (no ledger of the kit's: the tool keeps its own). */
+async function runMigrator(io: CliIo, migrator: Migrator, url: string): Promise<number> {
+  const name = migrator.name ?? 'the configured migrator';
+  const hash = await migratorHash(migrator);
+  await step(io, `migrated with ${name} (hash ${hash.slice(0, 12)})`, () => migrator.migrate(url));
+  io.out(`migrated ${new URL(url).pathname.slice(1)} with ${name} (hash ${hash.slice(0, 12)})`);
   return EXIT.ok;
 }

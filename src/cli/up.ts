@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { loadConfig, type ResolvedTestkitConfig } from '../config/index.js';
 import { listContainers, type StartedTimescale, startTimescale, type TimescaleOptions } from '../container/index.js';
 import { referenceMigrations } from '../domain/index.js';
-import { type MigrationFormat, migrate } from '../migrate/index.js';
+import { isMigrator, type MigrationFormat, type Migrator, migrate } from '../migrate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { summarize } from './migrate.js';
@@ -101,12 +101,9 @@ function whenGone(id: string, until: Promise<void>): Promise<void> {
   });
 }
 
-interface MigrationsChoice {
-  dir: string;
-  format: MigrationFormat | 'auto';
-}
+type MigrationsChoice = { dir: string; format: MigrationFormat | 'auto'; files?: string } | Migrator;
 
-/** The folder `up` applies: the flag's, else the config's if it exists, else (for --seed) the reference schema. */
+/** What `up` applies: the flag's folder, else the config's migrator or folder, else (for --seed) the reference schema. */
 function chooseMigrations(
   io: CliIo,
   flag: string | undefined,
@@ -114,7 +111,9 @@ function chooseMigrations(
   seed: boolean,
 ): MigrationsChoice | undefined {
   if (flag !== undefined) return { dir: resolve(io.cwd, flag), format: config.format };
-  if (existsSync(config.migrations)) return { dir: config.migrations, format: config.format };
+  if (typeof config.migrations !== 'string') return config.migrations;
+  const files = config.files ? { files: config.files } : {};
+  if (existsSync(config.migrations)) return { dir: config.migrations, format: config.format, ...files };
   const missing = relative(io.cwd, config.migrations) || '.';
   if (seed) {
     note(io, `no migrations folder at ${missing}: applying the kit's reference schema for --seed`);
@@ -125,6 +124,15 @@ function chooseMigrations(
     `no migrations folder at ${missing}: nothing applied (pass --migrations DIR, or set \`migrations\` in timescale-testkit.config.ts)`,
   );
   return undefined;
+}
+
+/** Applies the choice to the server's database, with a progress line. */
+async function applyMigrations(io: CliIo, url: string, choice: MigrationsChoice): Promise<void> {
+  if (isMigrator(choice)) {
+    await step(io, `migrated with ${choice.name ?? 'the configured migrator'}`, () => choice.migrate(url));
+    return;
+  }
+  await step(io, summarize, () => migrate(url, choice));
 }
 
 function describeStart(server: StartedTimescale): string {
@@ -176,9 +184,7 @@ export async function upCommand(argv: readonly string[], io: CliIo): Promise<num
     const created = !server.reused;
     try {
       const migrations = chooseMigrations(io, values.migrations, config, values.seed === true);
-      if (migrations && !shutdown.requested) {
-        await step(io, summarize, () => migrate(server.connectionString, migrations));
-      }
+      if (migrations && !shutdown.requested) await applyMigrations(io, server.connectionString, migrations);
       if (values.seed && !shutdown.requested) {
         printSeedResult(io, await seedDemoData(server.connectionString, { ...SEED_DEFAULTS }, io));
       }

@@ -5,16 +5,23 @@ import { pathToFileURL } from 'node:url';
 import { BUILD_FORMAT } from '../build-format.js';
 import type { PoolSize, TimescaleOptions } from '../container/index.js';
 import { envFlag } from '../env.js';
-import { TimescaleTestkitError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
-import type { MigrationFormat } from '../migrate/index.js';
+import { type MigrationFormat, type Migrator, toMigrator } from '../migrate/index.js';
 
 /** Options of the vitest and jest integrations (file `timescale-testkit.config.*` or inline). */
 export interface TestkitConfig {
-  /** Migrations folder, relative to the project root (default `./migrations`). */
-  migrations?: string;
-  /** Migrations format (default `auto`). */
+  /**
+   * What builds the schema: a migrations folder, relative to the project root (default
+   * `./migrations`), or a {@link Migrator} (`commandMigrator(...)`, `functionMigrator(...)`,
+   * `folderMigrator(...)`, your own). A Migrator goes in `timescale-testkit.config.ts`: inline
+   * options of vitest (`provide`) and jest (`globals`) must be serialisable.
+   */
+  migrations?: string | Migrator;
+  /** Migrations format of a folder (default `auto`). */
   format?: MigrationFormat | 'auto';
+  /** With a folder: a glob that picks one file per migration folder, e.g. `'*\/postgres.sql'`. */
+  files?: string;
   /** Use this server instead of starting a container (env `TIMESCALE_TESTKIT_URL`). */
   url?: string;
   /** Container image (env `TIMESCALE_TESTKIT_IMAGE`). */
@@ -38,8 +45,10 @@ export interface TestkitConfig {
 }
 
 export interface ResolvedTestkitConfig {
-  migrations: string;
+  /** The migrations folder (absolute), or the configured {@link Migrator}. */
+  migrations: string | Migrator;
   format: MigrationFormat | 'auto';
+  files: string | undefined;
   url: string | undefined;
   isolation: IsolationMode;
   shared: number | undefined;
@@ -50,11 +59,7 @@ export interface ResolvedTestkitConfig {
   container: TimescaleOptions;
 }
 
-export class ConfigError extends TimescaleTestkitError {
-  constructor(message: string) {
-    super('CONFIG', message);
-  }
-}
+export { ConfigError };
 
 export const CONFIG_FILES = [
   'timescale-testkit.config.ts',
@@ -95,18 +100,31 @@ export async function loadConfig(
   if (!ISOLATION_MODES.includes(isolation)) {
     throw new ConfigError(`isolation must be one of ${ISOLATION_MODES.join(', ')}; got "${isolation}"`);
   }
-  const migrations = env.TIMESCALE_TESTKIT_MIGRATIONS ?? merged.migrations ?? './migrations';
-  const dir = isAbsolute(migrations) ? migrations : resolve(root, migrations);
-  if (requireMigrations && !existsSync(dir)) {
-    throw new ConfigError(
-      `migrations folder ${dir} does not exist (set \`migrations\` in ${fromFile?.file ?? 'timescale-testkit.config.ts'} or TIMESCALE_TESTKIT_MIGRATIONS)`,
+  const where = `\`migrations\` in ${fromFile?.file ?? 'the inline options'}`;
+  const configured: unknown = env.TIMESCALE_TESTKIT_MIGRATIONS ?? merged.migrations ?? './migrations';
+  let migrations: string | Migrator;
+  if (typeof configured === 'string') {
+    migrations = isAbsolute(configured) ? configured : resolve(root, configured);
+    if (requireMigrations && !existsSync(migrations)) {
+      throw new ConfigError(
+        `migrations folder ${migrations} does not exist (set \`migrations\` in ${fromFile?.file ?? 'timescale-testkit.config.ts'} or TIMESCALE_TESTKIT_MIGRATIONS)`,
+      );
+    }
+  } else {
+    const folder = configured as { dir?: unknown };
+    migrations = toMigrator(
+      typeof folder?.dir === 'string' && !isAbsolute(folder.dir)
+        ? { ...folder, dir: resolve(root, folder.dir) }
+        : configured,
+      where,
     );
   }
   const seed = env.TIMESCALE_TESTKIT_SEED !== undefined ? Number(env.TIMESCALE_TESTKIT_SEED) : merged.seed;
   const reuse = envFlag('TIMESCALE_TESTKIT_REUSE') ?? merged.reuse;
   return {
-    migrations: dir,
+    migrations,
     format: merged.format ?? 'auto',
+    files: merged.files,
     url: env.TIMESCALE_TESTKIT_URL ?? merged.url,
     isolation,
     shared: merged.shared,

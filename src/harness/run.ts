@@ -41,10 +41,11 @@ async function prepareTemplate(
   runId: string,
   workers: number,
 ): Promise<{ template: Template; shared: SharedClonePool }> {
-  const template = await createTemplate(serverUrl, {
-    migrations: { dir: config.migrations, format: config.format },
-    runId,
-  });
+  const migrations =
+    typeof config.migrations === 'string'
+      ? { dir: config.migrations, format: config.format, ...(config.files ? { files: config.files } : {}) }
+      : config.migrations;
+  const template = await createTemplate(serverUrl, { migrations, runId });
   try {
     return { template, shared: await template.shareClones(config.shared ?? workers) };
   } catch (error) {

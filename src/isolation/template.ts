@@ -3,7 +3,13 @@ import pg from 'pg';
 import { checkout, connectClient, createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
 import { debugLog, timed } from '../debug.js';
-import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } from '../migrate/index.js';
+import {
+  isMigrationReport,
+  type MigrationReport,
+  type MigrationsSource,
+  migratorHash,
+  toMigrator,
+} from '../migrate/index.js';
 import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
@@ -12,8 +18,12 @@ import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
 
 export interface TemplateOptions {
-  /** The migrations folder, or the runner's full options. */
-  migrations: string | MigrateOptions;
+  /**
+   * What builds the schema: a migrations folder, the folder runner's options, or any
+   * {@link Migrator} (`commandMigrator(...)`, `functionMigrator(...)`, your own). The template is
+   * keyed by the migrator's hash.
+   */
+  migrations: MigrationsSource;
   /** Id carried by the names of the clones (default: the process's run id). */
   runId?: string;
   /** Clones this process keeps ready ahead of its own `clone()` calls (default 1). */
@@ -72,8 +82,10 @@ export class Template {
   readonly name: string;
   readonly serverUrl: string;
   readonly runId: string;
-  /** The migration report when this process built the template; undefined when it already existed. */
+  /** The folder runner's report when this process built the template from a folder; else undefined. */
   readonly report: MigrationReport | undefined;
+  /** Whether this process built the template (false: it was found, built earlier or by another process). */
+  readonly built: boolean;
   readonly #admin: pg.Pool;
   readonly #prepared: number;
   readonly #poolSize: PoolSize | undefined;
@@ -84,11 +96,17 @@ export class Template {
   #counter = 0;
   #closed = false;
 
-  private constructor(serverUrl: string, name: string, options: AttachOptions, report?: MigrationReport) {
+  private constructor(
+    serverUrl: string,
+    name: string,
+    options: AttachOptions,
+    build: { report?: MigrationReport; built: boolean } = { built: false },
+  ) {
     this.serverUrl = serverUrl;
     this.name = name;
     this.runId = options.runId ?? currentRunId();
-    this.report = report;
+    this.report = build.report;
+    this.built = build.built;
     this.#prepared = options.prepared ?? 1;
     this.#poolSize = options.pool;
     this.#admin = createPool({ connectionString: serverUrl, max: 3 }, 'admin pool');
@@ -101,13 +119,14 @@ export class Template {
 
   /** @internal */
   static async build(serverUrl: string, options: TemplateOptions): Promise<Template> {
-    const migrateOptions: MigrateOptions =
-      typeof options.migrations === 'string' ? { dir: options.migrations } : options.migrations;
-    const hash = await hashMigrations(migrateOptions.dir, { format: migrateOptions.format ?? 'auto' });
+    const migrator = toMigrator(options.migrations, 'createTemplate: migrations');
+    const hash = await migratorHash(migrator);
     const name = templateName(hash);
     const admin = createPool({ connectionString: serverUrl, max: 2 }, 'template build');
     const lock = await checkout(admin, 'template lock');
     let report: MigrationReport | undefined;
+    let built = false;
+    let creating = false;
     try {
       await lock.query(LOCK_SQL, [name]);
       const { rows } = await admin.query<{ comment: string | null; isTemplate: boolean }>(
@@ -119,10 +138,12 @@ export class Template {
       if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
         debugLog(`template ${name} reused`);
       } else {
+        creating = true;
         if (existing) await dropDatabase(admin, name);
-        report = await timed(`template ${name} built`, async () => {
+        await timed(`template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
           await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-          const result = await migrate(urlWithDatabase(serverUrl, name), migrateOptions);
+          const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
+          if (isMigrationReport(result)) report = result;
           await seal(admin, serverUrl, name);
           const mark: DatabaseMarker = {
             kind: 'template',
@@ -133,18 +154,19 @@ export class Template {
           await admin.query(
             `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(mark))}`,
           );
-          return result;
         });
+        built = true;
       }
     } catch (error) {
-      if (report === undefined) await dropDatabase(admin, name).catch(() => undefined);
+      // a failed build leaves no half-built template behind
+      if (creating && !built) await dropDatabase(admin, name).catch(() => undefined);
       throw error;
     } finally {
       await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
       lock.release();
       await admin.end();
     }
-    const template = new Template(serverUrl, name, options, report);
+    const template = new Template(serverUrl, name, options, { built, ...(report ? { report } : {}) });
     await template.dropLeftovers(options.leftoverAgeMs ?? 3_600_000);
     await dropStaleTemplates(template.#admin, name, options.staleTemplateAgeMs ?? 86_400_000);
     return template;
@@ -262,7 +284,10 @@ export class Template {
   }
 }
 
-/** Builds (or finds) the template for a migrations folder on a server or started container. */
+/**
+ * Builds (or finds) the template for a migrations folder or {@link Migrator} on a server or
+ * started container.
+ */
 export async function createTemplate(server: StartedTimescale | string, options: TemplateOptions): Promise<Template> {
   const serverUrl = typeof server === 'string' ? server : server.connectionString;
   if (typeof server !== 'string') trustHost(server.host);

@@ -11,6 +11,8 @@ export interface MigrationErrorDetails {
   pgMessage: string;
   pgDetail?: string;
   pgHint?: string;
+  /** Lines of the statements that ran before the failure and stayed applied (no transaction). */
+  leftApplied?: readonly number[];
 }
 
 /** A migration's statement failed; the migration was rolled back (unless it ran without a transaction). */
@@ -29,6 +31,11 @@ export class MigrationError extends TimescaleTestkitError {
   readonly pgMessage: string;
   readonly pgDetail?: string;
   readonly pgHint?: string;
+  /**
+   * Lines (in the file) of the statements that ran before the failing one and stayed applied:
+   * empty unless the migration ran without a transaction.
+   */
+  readonly leftApplied: readonly number[];
 
   constructor(
     details: MigrationErrorDetails,
@@ -55,25 +62,46 @@ export class MigrationError extends TimescaleTestkitError {
     this.pgMessage = details.pgMessage;
     if (details.pgDetail !== undefined) this.pgDetail = details.pgDetail;
     if (details.pgHint !== undefined) this.pgHint = details.pgHint;
+    this.leftApplied = details.leftApplied ?? [];
   }
 }
 
 /**
- * The server runs TimescaleDB's Apache edition, which refuses continuous aggregates, compression
- * and the other community-licensed features a migration used.
+ * The server runs TimescaleDB's Apache edition, which refuses the community-licensed feature a
+ * migration used (retention, compression, continuous aggregates, other TSL functions).
  */
 export class MigrationLicenseError extends MigrationError {
-  constructor(details: MigrationErrorDetails, image: string, cause?: unknown, advice?: string) {
+  /** The refused feature, e.g. `retention policies` or `the TSL function locf()`. */
+  readonly feature: string;
+
+  constructor(details: MigrationErrorDetails, image: string, feature: string, cause?: unknown, advice?: string) {
     super(details, {
       cause,
       ...(advice ? { advice } : {}),
       code: 'MIGRATION_APACHE_LICENSE',
       headline:
-        `Migration ${details.file} uses a TimescaleDB feature (continuous aggregates, compression, ...) that the server's ` +
-        'TimescaleDB refuses: it runs the Apache edition (SHOW timescaledb.license = apache), as images built from ' +
-        `Debian's packages do. Use an image with the community edition, e.g. ${image} ` +
-        '(set TIMESCALE_TESTKIT_IMAGE), or leave those statements out of the migrations used in tests.',
+        `Migration ${details.file} uses ${feature}, which the server's TimescaleDB refuses: it runs the Apache ` +
+        "edition (SHOW timescaledb.license = apache), as images built from Debian's packages do. Use an image " +
+        `with the community edition, e.g. ${image} (set TIMESCALE_TESTKIT_IMAGE), or leave those statements out ` +
+        'of the migrations used in tests.',
     });
+    this.feature = feature;
+  }
+}
+
+/** A statement used a function, type or setting of an extension the database does not have. */
+export class MigrationExtensionError extends MigrationError {
+  /** The extension the failing statement needs, e.g. `timescaledb` or `vector`. */
+  readonly extension: string;
+
+  constructor(details: MigrationErrorDetails, extension: string, advice: string, cause?: unknown) {
+    super(details, {
+      cause,
+      advice,
+      code: 'MIGRATION_EXTENSION_MISSING',
+      headline: `Migration ${details.file} needs the extension "${extension}".`,
+    });
+    this.extension = extension;
   }
 }
 
@@ -116,17 +144,32 @@ export class MigrationOrderError extends TimescaleTestkitError {
   }
 }
 
+const SHOWN = 20;
+
+/** What a format error saw, as listed: the first 20 entries, then "... and N more". */
+function sawLines(seen: readonly string[]): string[] {
+  const shown = seen.slice(0, SHOWN);
+  return seen.length > SHOWN ? [...shown, `... and ${seen.length - SHOWN} more`] : shown;
+}
+
 /** The folder is missing, empty, ambiguous, or breaks its format's rules. */
 export class MigrationFormatError extends TimescaleTestkitError {
   readonly dir: string;
-  /** What the runner saw: detected formats with example files, or the offending files. */
+  /** What the runner saw: detected formats with example files, or the offending files (all of them). */
   readonly seen: string[];
+  /** What to do about it, when the runner can tell. */
+  readonly fix: string | undefined;
+  /** `seen` as the message lists it: the first 20 entries, then `... and N more`. */
+  readonly listed: string[];
 
-  constructor(dir: string, problem: string, seen: string[] = []) {
-    const listing = seen.length > 0 ? `\nSaw:\n${seen.map((item) => `  - ${item}`).join('\n')}` : '';
-    super('MIGRATION_FORMAT', `Migrations folder ${dir}: ${problem}${listing}`);
+  constructor(dir: string, problem: string, seen: string[] = [], fix?: string) {
+    const listed = sawLines(seen);
+    const listing = listed.length > 0 ? `\nSaw:\n${listed.map((item) => `  - ${item}`).join('\n')}` : '';
+    super('MIGRATION_FORMAT', `Migrations folder ${dir}: ${problem}${fix ? `\nFix: ${fix}` : ''}${listing}`);
     this.dir = dir;
     this.seen = seen;
+    this.fix = fix;
+    this.listed = listed;
   }
 }
 

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { outsideTransactionReason, transactionControl } from './classify.js';
+import { extensionFor, extensionState } from './extensions.js';
 import type { Ledger } from './ledger.js';
 import { lineColumn } from './location.js';
-import { migrationError } from './pg-error.js';
+import { errorFields, migrationError } from './pg-error.js';
 import { type Statement, splitStatements, stripLeadingComments } from './split.js';
 import type { AppliedMigration, LoadedMigration } from './types.js';
 
@@ -21,28 +22,67 @@ export function statementsOf(migration: LoadedMigration): Statement[] {
   return statements;
 }
 
-/** Whether the migration runs in its own transaction, and the notes explaining when it does not. */
+/** Whether the migration runs in its own transaction, the notes explaining when it does not, and why. */
 export function transactionPlan(
   migration: LoadedMigration,
   statements: readonly Statement[],
-): { transaction: boolean; notes: string[] } {
+): { transaction: boolean; notes: string[]; reason?: string } {
   if (migration.noTransaction !== null) {
-    return { transaction: false, notes: [`ran without a transaction (${migration.noTransaction})`] };
+    return {
+      transaction: false,
+      notes: [`ran without a transaction (${migration.noTransaction})`],
+      reason: migration.noTransaction,
+    };
   }
   const notes: string[] = [];
+  const reasons: string[] = [];
   const lineOf = (statement: Statement): number => lineColumn(migration.content, statement.offset).line;
   for (const statement of statements) {
     const control = transactionControl(statement.text);
     if (control) {
-      notes.push(`ran without a wrapping transaction: line ${lineOf(statement)} runs ${control} itself`);
+      reasons.push(`line ${lineOf(statement)} runs ${control} itself`);
+      notes.push(`ran without a wrapping transaction: ${reasons[0]}`);
       break;
     }
   }
   for (const statement of statements) {
-    const reason = outsideTransactionReason(statement.text);
-    if (reason) notes.push(`ran without a transaction: line ${lineOf(statement)}: ${reason}`);
+    const why = outsideTransactionReason(statement.text);
+    if (why) {
+      reasons.push(`line ${lineOf(statement)}: ${why}`);
+      notes.push(`ran without a transaction: ${reasons.at(-1)}`);
+    }
   }
-  return { transaction: notes.length === 0, notes };
+  return { transaction: notes.length === 0, notes, ...(reasons[0] ? { reason: reasons[0] } : {}) };
+}
+
+/** Statements that stay applied when the next one fails: those not undone by a ROLLBACK of the migration's own. */
+class AppliedStatements {
+  readonly #kept: Statement[] = [];
+  #open: Statement[] | undefined;
+
+  ran(statement: Statement): void {
+    const control = transactionControl(statement.text);
+    if (control === 'BEGIN' || control === 'START TRANSACTION') {
+      this.#open = [];
+    } else if (control === 'COMMIT' || control === 'END') {
+      this.#kept.push(...(this.#open ?? []));
+      this.#open = undefined;
+    } else if (control === 'ROLLBACK' || control === 'ABORT') {
+      this.#open = undefined;
+    } else {
+      (this.#open ?? this.#kept).push(statement);
+    }
+  }
+
+  /** What stayed after a failure (an open transaction of the migration's own is rolled back). */
+  get kept(): readonly Statement[] {
+    return this.#kept;
+  }
+}
+
+export interface ApplyContext {
+  /** `SHOW server_encoding`: how Postgres counts error positions. */
+  serverEncoding?: string;
 }
 
 /**
@@ -54,18 +94,23 @@ export async function applyMigration(
   client: pg.ClientBase,
   migration: LoadedMigration,
   ledger: Ledger,
+  context: ApplyContext = {},
 ): Promise<AppliedMigration> {
   const statements = statementsOf(migration);
-  const { transaction, notes } = transactionPlan(migration, statements);
+  const { transaction, notes, reason } = transactionPlan(migration, statements);
   const started = performance.now();
+  const applied = new AppliedStatements();
+  let failed: { error: unknown; statement: Statement } | undefined;
   if (transaction) await client.query('BEGIN');
   try {
     for (const statement of statements) {
       try {
         await client.query(statement.text);
       } catch (error) {
-        throw migrationError(error, migration, statement, transaction);
+        failed = { error, statement };
+        throw error;
       }
+      applied.ran(statement);
     }
     const ms = performance.now() - started;
     await ledger.record(client, migration, ms);
@@ -73,6 +118,15 @@ export async function applyMigration(
     return { version: migration.version, name: migration.name, ms: Math.round(ms * 10) / 10, notes };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    if (!failed) throw error;
+    const fields = errorFields(failed.error);
+    const extension = extensionFor(fields.code, fields.message);
+    throw migrationError(failed.error, migration, failed.statement, {
+      inTransaction: transaction,
+      ...(reason ? { reason } : {}),
+      leftApplied: applied.kept,
+      ...(context.serverEncoding ? { serverEncoding: context.serverEncoding } : {}),
+      ...(extension ? { extension: { name: extension, state: await extensionState(client, extension) } } : {}),
+    });
   }
 }

@@ -19,7 +19,7 @@ export function hashPlan(plan: MigrationPlan): string {
  */
 export async function hashMigrations(
   dir: string,
-  options: { format?: MigrationFormat | 'auto' } = {},
+  options: { format?: MigrationFormat | 'auto'; files?: string } = {},
 ): Promise<string> {
-  return hashPlan(await loadPlan(dir, options.format ?? 'auto'));
+  return hashPlan(await loadPlan(dir, options.format ?? 'auto', options.files));
 }

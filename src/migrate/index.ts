@@ -2,12 +2,30 @@ export {
   MigrationChecksumError,
   MigrationError,
   type MigrationErrorDetails,
+  MigrationExtensionError,
   MigrationFormatError,
   MigrationLicenseError,
   MigrationLockError,
   MigrationOrderError,
 } from './errors.js';
 export { hashMigrations } from './hash.js';
+export {
+  type CommandMigratorOptions,
+  commandMigrator,
+  type FolderMigrator,
+  type FunctionMigratorOptions,
+  folderMigrator,
+  functionMigrator,
+  isMigrationReport,
+  isMigrator,
+  MigrationCommandError,
+  MigrationCommandNotFoundError,
+  MigrationCommandTimeoutError,
+  type MigrationsSource,
+  type Migrator,
+  migratorHash,
+  toMigrator,
+} from './migrators/index.js';
 export { migrate } from './runner.js';
 export type { MigrationTarget } from './session.js';
 export {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { join, matchesGlob, resolve } from 'node:path';
 import { MigrationFormatError } from './errors.js';
 import type { Chunk, LoadedMigration } from './types.js';
 
@@ -12,10 +12,14 @@ export interface SourceFile {
 /** The top level of a migrations folder, with its `.sql` files read once. */
 export interface Listing {
   dir: string;
+  /** Top-level file names (symbolic links followed); with a `files` pattern, one name per selected file. */
   files: string[];
+  /** Top-level folder names (symbolic links followed); none with a `files` pattern. */
   dirs: string[];
-  /** Top-level `.sql` files by name. */
+  /** `.sql` files by listed name. */
   sql: Map<string, SourceFile>;
+  /** Path relative to the folder of a listed name (a pattern's pick in a subfolder has another). */
+  pathOf(name: string): string;
   read(relative: string): Promise<SourceFile>;
   exists(relative: string): Promise<boolean>;
 }
@@ -29,21 +33,103 @@ async function readSource(path: string): Promise<SourceFile> {
   };
 }
 
-export async function listFolder(dir: string): Promise<Listing> {
+interface Entries {
+  files: string[];
+  dirs: string[];
+}
+
+/** A folder's entries, symbolic links followed; a link that points nowhere is a format error naming it. */
+async function entriesOf(root: string, relative = ''): Promise<Entries> {
+  const at = join(root, relative);
+  const entries = (await readdir(at, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const entry of entries) {
+    let isFile = entry.isFile();
+    let isDir = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      const path = join(at, entry.name);
+      const target = await stat(path).catch(() => undefined);
+      if (!target) {
+        const points = await readlink(path).catch(() => '?');
+        const name = relative ? `${relative}/${entry.name}` : entry.name;
+        throw new MigrationFormatError(
+          root,
+          `the symbolic link ${name} points to ${resolve(at, points)}, which does not exist`,
+          [name],
+          'fix or remove the link',
+        );
+      }
+      isFile = target.isFile();
+      isDir = target.isDirectory();
+    }
+    if (isFile) files.push(entry.name);
+    else if (isDir) dirs.push(entry.name);
+  }
+  return { files, dirs };
+}
+
+/** `.sql` files one folder down (`<folder>/<file>.sql`), for per-engine layouts. */
+export async function nestedSqlFiles(dir: string, dirs: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const sub of dirs) {
+    const { files } = await entriesOf(dir, sub).catch(() => ({ files: [] as string[] }));
+    for (const file of files) if (file.toLowerCase().endsWith('.sql')) found.push(`${sub}/${file}`);
+  }
+  return found;
+}
+
+/** The files a `files` pattern selects (top level and one folder down), by listed name. */
+async function selectFiles(dir: string, top: Entries, pattern: string): Promise<Map<string, string>> {
+  const candidates = [...top.files];
+  for (const sub of top.dirs) for (const file of (await entriesOf(dir, sub)).files) candidates.push(`${sub}/${file}`);
+  const picked = candidates.filter((path) => matchesGlob(path, pattern)).sort();
+  if (picked.length === 0) {
+    throw new MigrationFormatError(dir, `the files pattern "${pattern}" matches no file`, [
+      ...top.dirs.map((sub) => `${sub}/`),
+      ...top.files,
+    ]);
+  }
+  const byName = new Map<string, string>();
+  for (const path of picked) {
+    const slash = path.indexOf('/');
+    const name = slash === -1 ? path : `${path.slice(0, slash)}.sql`;
+    const other = byName.get(name);
+    if (other !== undefined) {
+      throw new MigrationFormatError(
+        dir,
+        `the files pattern "${pattern}" selects two files for migration ${name.replace(/\.sql$/, '')}; it must select one per migration folder`,
+        [other, path],
+        `narrow the pattern, e.g. '*/${other.slice(other.indexOf('/') + 1)}'`,
+      );
+    }
+    byName.set(name, path);
+  }
+  return byName;
+}
+
+/**
+ * Lists a migrations folder. With a `files` pattern (`<folder>/postgres.sql` style: one file per
+ * migration folder), only the files it matches count, each listed under its folder's name
+ * (`20240101_init.sql` for `20240101_init/postgres.sql`).
+ */
+export async function listFolder(dir: string, pattern?: string): Promise<Listing> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new MigrationFormatError(dir, 'does not exist or is not a folder');
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const top = await entriesOf(dir);
+  const picked = pattern === undefined ? undefined : await selectFiles(dir, top, pattern);
+  const files = picked ? [...picked.keys()] : top.files;
+  const pathOf = (name: string): string => picked?.get(name) ?? name;
   const sql = new Map<string, SourceFile>();
   for (const name of files.filter((file) => file.toLowerCase().endsWith('.sql'))) {
-    sql.set(name, await readSource(join(dir, name)));
+    sql.set(name, await readSource(join(dir, pathOf(name))));
   }
   return {
     dir,
     files,
-    dirs,
+    dirs: picked ? [] : top.dirs,
     sql,
+    pathOf,
     read: async (relative) => sql.get(relative) ?? readSource(join(dir, relative)),
     exists: async (relative) => (await stat(join(dir, relative)).catch(() => undefined)) !== undefined,
   };
@@ -90,8 +176,8 @@ export function makeMigration(listing: Listing, init: MigrationInit): LoadedMigr
   return {
     version: init.version,
     name: init.name,
-    file: init.file,
-    path: join(listing.dir, init.file),
+    file: listing.pathOf(init.file),
+    path: join(listing.dir, listing.pathOf(init.file)),
     content: init.source.content,
     checksum: init.source.checksum,
     repeatable: init.repeatable ?? false,

@@ -1,11 +1,22 @@
+/** UTF-8 length of the character whose first UTF-16 unit is `code`. */
+function utf8Length(code: number): number {
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  return code > 0xffff ? 4 : 3;
+}
+
 /**
- * Offset (UTF-16 index) in `text` of Postgres's 1-based error `position`, which counts
- * characters (code points) of the statement sent.
+ * Offset (UTF-16 index) in `text` of Postgres's 1-based error `position`, which counts characters
+ * of the statement in the server's encoding: code points, except on a `SQL_ASCII` server, which
+ * does not convert what the client sends (UTF-8) and counts its bytes.
  */
-export function positionToIndex(text: string, position: number): number {
+export function positionToIndex(text: string, position: number, serverEncoding = 'UTF8'): number {
+  const bytes = serverEncoding.toUpperCase() === 'SQL_ASCII';
   let index = 0;
-  for (let count = 1; count < position && index < text.length; count++) {
+  let count = 1;
+  while (count < position && index < text.length) {
     const code = text.codePointAt(index) ?? 0;
+    count += bytes ? utf8Length(code) : 1;
     index += code > 0xffff ? 2 : 1;
   }
   return Math.min(index, text.length);

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { debugLog, timed } from '../debug.js';
 import { MigrationChecksumError, MigrationOrderError } from './errors.js';
 import { applyMigration } from './execute.js';
@@ -17,6 +18,11 @@ import {
 import { stopBackgroundWorkers } from './workers.js';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
+
+async function serverEncodingOf(client: pg.ClientBase): Promise<string | undefined> {
+  const { rows } = await client.query<{ server_encoding: string }>('SHOW server_encoding');
+  return rows[0]?.server_encoding;
+}
 
 /** Splits the plan into what to apply and what the ledger already has; throws on edits and gaps. */
 export function pendingMigrations(
@@ -52,7 +58,7 @@ export function pendingMigrations(
  */
 export async function migrate(target: MigrationTarget, options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
-  const plan = await loadPlan(options.dir, options.format ?? 'auto');
+  const plan = await loadPlan(options.dir, options.format ?? 'auto', options.files);
   const hash = hashPlan(plan);
   const ledger = new Ledger(options.schema ?? 'public', options.table ?? DEFAULT_MIGRATIONS_TABLE);
   const session = await openSession(target);
@@ -65,9 +71,14 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
       await ledger.ensure(client);
       const { pending, skipped } = pendingMigrations(plan, await ledger.read(client), options.allowOutOfOrder ?? false);
       const applied: AppliedMigration[] = [];
+      const serverEncoding = pending.length > 0 ? await serverEncodingOf(client) : undefined;
       if (pending.length > 0) await stopBackgroundWorkers(client);
       for (const migration of pending) {
-        applied.push(await timed(`migrate ${migration.file}`, () => applyMigration(client, migration, ledger)));
+        applied.push(
+          await timed(`migrate ${migration.file}`, () =>
+            applyMigration(client, migration, ledger, serverEncoding ? { serverEncoding } : {}),
+          ),
+        );
         await stopBackgroundWorkers(client);
       }
       const totalMs = Math.round((performance.now() - started) * 10) / 10;

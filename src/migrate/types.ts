@@ -19,6 +19,12 @@ export interface MigrateOptions {
   dir: string;
   /** Folder layout; `'auto'` (default) detects it and refuses an ambiguous folder. */
   format?: MigrationFormat | 'auto';
+  /**
+   * A glob relative to the folder that picks the migration files, e.g. `'*\/postgres.sql'` (the
+   * backslash only escapes this comment): one file per migration folder, for layouts with a file
+   * per engine; the folder's name is the migration's version and name. Default: the format's own.
+   */
+  files?: string;
   /** Ledger table name. Default {@link DEFAULT_MIGRATIONS_TABLE}. */
   table?: string;
   /** Schema of the ledger table (created when missing). Default `public`. */

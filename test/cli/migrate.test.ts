@@ -109,4 +109,21 @@ describe('timescale-testkit migrate', () => {
       'fix: check the URL (--url, TIMESCALE_TESTKIT_URL or DATABASE_URL) and that the server is running; `timescale-testkit up` starts one',
     ]);
   });
+
+  it('takes one file per migration folder with --files, and says so in the fix line when it is missing', async () => {
+    const dir = await folder({
+      '20240101_init/postgres.sql': 'CREATE TABLE cli_engine (id int);\n',
+      '20240101_init/sqlite3.sql': 'CREATE TABLE cli_engine (id INTEGER);\n',
+    });
+    const refused = await cli(['migrate', '--dir', dir, '--url', db.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(
+      "fix: the migrations are one folder each with a file per engine: pass files: '*/postgres.sql'",
+    );
+    expect(refused.err).toContain('  saw: 20240101_init/');
+    const applied = await cli(['migrate', '--dir', dir, '--url', db.url, '--files', '*/postgres.sql']);
+    expect(applied.code).toBe(0);
+    expect(applied.out).toMatch(/^applied 20240101_init \([\d.]+ ms\)$/m);
+    expect(await existing(db.url, ['cli_engine'])).toEqual(['cli_engine']);
+  });
 });

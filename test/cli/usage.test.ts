@@ -104,7 +104,11 @@ describe('failures: one line of cause, one line of fix', () => {
       /^migration \/m\/2_x\.sql:3:5 failed: syntax error \(SQLSTATE 42601\)$/,
       /2_x\.sql:3:5/,
     ],
-    [new MigrationLicenseError(details, 'timescale/timescaledb:x'), /Apache edition refuses/, /community edition/],
+    [
+      new MigrationLicenseError(details, 'timescale/timescaledb:x', 'retention policies'),
+      /retention policies, which the server's Apache edition refuses/,
+      /community edition/,
+    ],
     [new MigrationChecksumError('/m/1.sql', '1', 'a'.repeat(64), 'b'.repeat(64)), /was changed/, /add a new migration/],
     [new MigrationOrderError('/m/0.sql', '0', '5'), /sorts before/, /--allow-out-of-order/],
     [new MigrationFormatError('/m', 'matches several formats', ['goose: 1.sql']), /^Migrations folder \/m/, /--format/],

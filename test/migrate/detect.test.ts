@@ -1,18 +1,9 @@
 import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashMigrations, MigrationFormatError } from '../../src/index.js';
+import { hashMigrations } from '../../src/index.js';
 import { loadPlan } from '../../src/migrate/load.js';
-import { FIXTURES, folder, writeFiles } from './support.js';
-
-async function formatError(work: Promise<unknown>): Promise<MigrationFormatError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MigrationFormatError);
-  return error as MigrationFormatError;
-}
+import { FIXTURES, folder, formatError, writeFiles } from './support.js';
 
 describe('format detection', () => {
   it('refuses an ambiguous folder and lists what it saw', async () => {
@@ -36,7 +27,8 @@ describe('format detection', () => {
       'sub/',
       'notes.txt',
     ]);
-    expect((await loadPlan(await folder({}), 'plain')).migrations).toEqual([]);
+    // an explicit format that selects nothing is refused too: it would build an empty template
+    expect((await formatError(loadPlan(await folder({}), 'plain'))).seen).toEqual(['(empty folder)']);
     // @ts-expect-error an unknown format from untyped configuration
     await formatError(loadPlan(await folder({}), 'liquibase'));
   });

@@ -82,7 +82,7 @@ describe('a failing migration', () => {
     const e = (await failure(migrate(url, { dir }))) as MigrationError;
     expect(e.pgCode).toBe('25001');
     expect(e.message).toContain('-- timescale-testkit:no-transaction');
-    expect(e.message).not.toContain('stay applied');
+    expect(e.message).not.toContain('stayed applied');
     expect(await ledgerVersions(url)).toEqual(['1_items']);
 
     await writeFile(join(dir, '2_index.sql'), `-- timescale-testkit:no-transaction\n${index}`);
@@ -155,7 +155,7 @@ describe('continuous aggregates', () => {
     if (outcome instanceof MigrationLicenseError) {
       // Refused for its license, not for "cannot run inside a transaction block": it ran outside one.
       expect([outcome.line, outcome.pgCode]).toEqual([4, '0A000']);
-      expect(outcome.message).toContain('stay applied');
+      expect(outcome.message).toContain('the statements at lines 1, 2, 3 stayed applied');
       expect(await existing(url, ['ticks'])).toEqual(['ticks']);
       expect(await ledgerVersions(url)).toEqual([]);
       return;

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { expect } from 'vitest';
+import { MigrationFormatError } from '../../src/index.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const REFERENCE = join(import.meta.dirname, '..', '..', 'fixtures', 'migrations');
@@ -49,4 +51,14 @@ export async function ledgerVersions(url: string, table = 'public.timescale_test
     );
     return rows.map((row) => row.version);
   });
+}
+
+/** The MigrationFormatError `work` rejects with (fails the test otherwise). */
+export async function formatError(work: Promise<unknown>): Promise<MigrationFormatError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MigrationFormatError);
+  return error as MigrationFormatError;
 }

@@ -9,6 +9,7 @@ const DOWN = /^--\s*migrate:down\b.*$/m;
 /** dbmate: `-- migrate:up [transaction:false]` ... `-- migrate:down`; only the up block runs. */
 export const dbmate: FormatReader = {
   format: 'dbmate',
+  lookingFor: 'NNN_name.sql files with a "-- migrate:up" line',
   detect: async (listing) => [...listing.sql].filter(([, source]) => UP.test(source.content)).map(([file]) => file),
   load: async (listing) => {
     const files = [...listing.sql.entries()].filter(([file]) => FILE.test(file));

@@ -39,6 +39,7 @@ async function journalTags(listing: Parameters<FormatReader['load']>[0]): Promis
 /** drizzle-kit: `NNNN_name.sql` cut at `--> statement-breakpoint`, ordered by `meta/_journal.json` when present. */
 export const drizzle: FormatReader = {
   format: 'drizzle',
+  lookingFor: 'NNNN_name.sql files (ordered by meta/_journal.json when present)',
   detect: async (listing) => [
     ...((await listing.exists(JOURNAL)) ? [JOURNAL] : []),
     ...[...listing.sql].filter(([, source]) => source.content.includes(BREAKPOINT)).map(([file]) => file),

@@ -31,6 +31,7 @@ function compareVersions(a: string, b: string): number {
  */
 export const flyway: FormatReader = {
   format: 'flyway',
+  lookingFor: 'V<version>__<name>.sql or R__<name>.sql files',
   detect: async (listing) => [...listing.sql.keys()].filter((file) => ANY.test(file)),
   load: async (listing) => {
     const versioned: { version: string; migration: LoadedMigration }[] = [];

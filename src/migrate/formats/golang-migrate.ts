@@ -6,6 +6,7 @@ const FILE = /^(\d+)_(.*)\.(up|down)\.sql$/;
 /** golang-migrate: `NNN_name.up.sql` applied in version order (versions are numbers); `.down.sql` files are ignored. */
 export const golangMigrate: FormatReader = {
   format: 'golang-migrate',
+  lookingFor: 'NNN_name.up.sql files',
   detect: async (listing) => [...listing.sql.keys()].filter((file) => FILE.test(file)),
   load: async (listing) =>
     [...listing.sql.entries()]

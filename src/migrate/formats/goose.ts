@@ -57,6 +57,7 @@ export function parseGoose(content: string): Parsed {
 /** goose: `-- +goose Up` / `Down`, `StatementBegin` / `StatementEnd`, `-- +goose NO TRANSACTION`. */
 export const goose: FormatReader = {
   format: 'goose',
+  lookingFor: 'NNN_name.sql files with a "-- +goose Up" line',
   detect: async (listing) => [...listing.sql].filter(([, source]) => UP.test(source.content)).map(([file]) => file),
   load: async (listing) => {
     const goFiles = listing.files.filter((file) => GO_FILE.test(file));

@@ -5,6 +5,7 @@ import type { FormatReader } from './reader.js';
 /** Prisma Migrate: `<timestamp>_<name>/migration.sql` folders in name order. */
 export const prisma: FormatReader = {
   format: 'prisma',
+  lookingFor: '<timestamp>_<name>/migration.sql folders',
   detect: async (listing) => {
     const seen: string[] = listing.files.includes('migration_lock.toml') ? ['migration_lock.toml'] : [];
     for (const dir of listing.dirs) if (await listing.exists(`${dir}/migration.sql`)) seen.push(`${dir}/migration.sql`);
