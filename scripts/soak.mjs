@@ -34,7 +34,9 @@ const startedAt = async () => {
   }
 };
 const before = await startedAt();
-console.log(`soak: container ${server.id.slice(0, 12)} up since ${before}; ${seconds} s, 2 runs at once, 2 busy processes`);
+console.log(
+  `soak: container ${server.id.slice(0, 12)} up since ${before}; ${seconds} s, 2 runs at once, 2 busy processes`,
+);
 
 const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 const deadline = performance.now() + seconds * 1000;
@@ -57,7 +59,9 @@ async function loop(lane) {
     if (code === 0) runs.passed++;
     else {
       runs.failed++;
-      console.log(`soak: lane ${lane}: a run failed (exit ${code}); its last lines:\n${output.split('\n').slice(-40).join('\n')}`);
+      console.log(
+        `soak: lane ${lane}: a run failed (exit ${code}); its last lines:\n${output.split('\n').slice(-40).join('\n')}`,
+      );
     }
   }
 }

@@ -119,7 +119,9 @@ export async function truncateAll(target: Target, options: TruncateOptions = {})
     return { truncated: candidates.map((i) => (tables[i] as TableInfo).qualified) };
   }
   const results: unknown = await target.query(cachedDirtyTruncation(tables, candidates, restart));
-  const last = (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult<{ truncated: string }>;
+  const last = (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult<{
+    truncated: string;
+  }>;
   const chosen = (last.rows[0]?.truncated ?? '').split(',').filter(Boolean).map(Number);
   return { truncated: chosen.map((i) => (tables[i] as TableInfo).qualified) };
 }
