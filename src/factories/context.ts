@@ -118,7 +118,14 @@ export class FactoryContext {
 }
 
 function isExecutor(value: Queryable | Executor): value is Executor {
-  return typeof value === 'object' && 'session' in value && 'key' in value && typeof value.session === 'function';
+  return (
+    typeof value === 'object' &&
+    'key' in value &&
+    'session' in value &&
+    typeof value.session === 'function' &&
+    'transaction' in value &&
+    typeof value.transaction === 'function'
+  );
 }
 
 let shared: FactoryContext | undefined;

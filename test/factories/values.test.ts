@@ -41,6 +41,11 @@ CREATE TABLE lab.items (
   tags text[],
   scores float8[],
   embedding vector(3)
+);
+CREATE TABLE lab.notes (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  parent_id bigint NOT NULL REFERENCES lab.parents (id) DEFERRABLE INITIALLY DEFERRED,
+  body text NOT NULL
 );`;
 
 interface Parent {
@@ -344,6 +349,21 @@ test('lint failures name the column the database refused', async () => {
 });
 
 describe('a graph is written all or nothing', () => {
+  test('a deferred constraint refused at COMMIT is a FactoryInsertError; nothing is left', async () => {
+    const note = defineFactory<{ id: number; parentId: number; body: string }, { generated: 'id' }>({
+      name: 'note',
+      table: 'lab.notes',
+      defaults: ({ sequence }) => ({ parentId: 424_242, body: `note ${sequence}` }),
+    });
+    const notes = note.bind(pool, next());
+    // two batches: one transaction, and the missing parent is only noticed at COMMIT
+    const error = await notes.createList(2, {}, { batchSize: 1 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FactoryInsertError);
+    expect(error).toMatchObject({ factory: 'note', sqlState: '23503', table: 'notes' });
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM lab.notes');
+    expect(rows[0]?.n).toBe(0);
+  });
+
   test('on a pool: parents created for a failing list are rolled back, connections released', async () => {
     const before = await counts();
     const items = item.bind(pool, next());
