@@ -35,12 +35,9 @@ export async function pipelined<Row, Result>(
   return results;
 }
 
-/** An error about row n of a batch, about row offset + n of the series. */
+/** A refusal of row n of a batch, about row offset + n of the series (the rows are checked by construction). */
 function inSeries(error: unknown, offset: number): unknown {
-  if (offset === 0) return error;
-  if (error instanceof FactoryInsertError && error.row !== undefined) return error.shifted(offset);
-  if (error instanceof FactoryValidationError && error.row !== undefined) return error.forRow(error.row + offset);
-  return error;
+  return offset > 0 && error instanceof FactoryInsertError && error.row !== undefined ? error.shifted(offset) : error;
 }
 
 /** The options every series shares, checked before anything is generated or written. */

@@ -102,9 +102,12 @@ function locate(error: PgFields, table: TableInfo, rows: readonly Attributes[], 
   const key = KEY.exec(error.detail ?? '');
   if (key) return keyed(table, key[1] ?? '', key[2] ?? '', holding);
   if (quoted === undefined) return { column: undefined, rows: [] };
-  // no context: the column whose value PostgreSQL quotes, when exactly one holds it
+  // no context (an array element cast as the statement runs): the column whose value (or one of
+  // whose elements) PostgreSQL quotes, when exactly one holds it
+  const holds = (column: ColumnInfo, value: unknown): boolean =>
+    textOf(column, value) === quoted || (Array.isArray(value) && value.some((item) => String(item) === quoted));
   const candidates = failed.columns
-    .map((column) => ({ column, rows: holding(column, (value) => textOf(column, value) === quoted) }))
+    .map((column) => ({ column, rows: holding(column, (value) => holds(column, value)) }))
     .filter((candidate) => candidate.rows.length > 0);
   return candidates.length === 1 ? (candidates[0] as Found) : { column: undefined, rows: [] };
 }

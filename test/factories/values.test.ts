@@ -170,6 +170,19 @@ describe('build: a value no column could store is a FactoryValidationError namin
     },
     { name: 'NaN in an array', overrides: { scores: [1, Number.NaN] }, field: 'scores', rule: /scores\[1\]/ },
     { name: 'a circular array', overrides: { tags: circularArray() }, field: 'tags', rule: /circular/ },
+    { name: 'a symbol in JSON', overrides: { attrs: { s: Symbol('s') } }, field: 'attrs', rule: /symbol at attrs\.s/ },
+    {
+      name: 'a toJSON() that throws',
+      overrides: { attrs: { t: { toJSON: () => JSON.parse('{') } } },
+      field: 'attrs',
+      rule: /toJSON\(\) that throws.*at attrs\.t/,
+    },
+    {
+      name: 'what toJSON() returns is checked too',
+      overrides: { attrs: { t: { toJSON: () => ({ n: 1n }) } } },
+      field: 'attrs',
+      rule: /BigInt at attrs\.t\.n/,
+    },
   ];
 
   test.each(cases)('$name', ({ overrides, field, rule }) => {
@@ -215,6 +228,7 @@ describe('create: values are checked against the column types before anything is
   const cases: { name: string; overrides: Partial<Record<keyof Item, unknown>>; field: string; rule: RegExp }[] = [
     { name: 'an Invalid Date', overrides: { at: invalid }, field: 'at', rule: /valid Date/ },
     { name: 'an object for a timestamp', overrides: { at: { when: 1 } }, field: 'at', rule: /Date/ },
+    { name: 'epoch milliseconds out of range', overrides: { at: 1e17 }, field: 'at', rule: /epoch milliseconds/ },
     {
       name: 'numeric overflow',
       overrides: { amount: 1e21 },
@@ -319,6 +333,14 @@ describe('database-side refusals name the column, the field and the row', () => 
     expect(await counts()).toEqual(before);
   });
 
+  test('an array element refused as the statement runs: the column holding the quoted value', async () => {
+    const items = item.bind(pool, next());
+    const error = await items
+      .createList(2, (index) => ({ scores: index === 1 ? ['1.5', 'abc'] : ['2'] }) as never)
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ sqlState: '22P02', column: 'scores', row: 1 });
+  });
+
   test('23502, 23503 and 23505 name the column and the row', async () => {
     const items = item.bind(pool, next());
     const owner = await parent.bind(pool, next()).create();
@@ -379,6 +401,23 @@ describe('a graph is written all or nothing', () => {
     expect(pool.idleCount).toBe(pool.totalCount);
     // and the pool still works
     expect((await items.create()).id).toBeTypeOf('number');
+  });
+
+  test('a connection that dies mid-graph: the process survives, the pool drops it, nothing is written', async () => {
+    const fatal = defineFactory<Item, { associations: 'parent'; generated: 'id' }>({
+      name: 'fatal',
+      table: 'lab.items',
+      defaults: (context) => item.definition.defaults(context) as unknown as Item,
+      associations: { parent: belongsTo(() => parent, { foreignKey: 'parentId' }) },
+      afterCreate: async (_row, { db }) => {
+        await db.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      },
+    });
+    const before = await counts();
+    await expect(fatal.bind(pool, next()).create()).rejects.toThrow();
+    expect(await counts()).toEqual(before);
+    expect(pool.idleCount).toBe(pool.totalCount);
+    expect((await item.bind(pool, next()).create()).id).toBeTypeOf('number');
   });
 
   test('on a pg.Client outside a transaction: BEGIN / ROLLBACK, and the client stays usable', async () => {
