@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { decimal, defineFactory, type Factory, FactoryValidationError } from '../factories/index.js';
+import { checkSeries } from './series.js';
 import { BASE_PRICES, symbolOf } from './values.js';
 
 export type CandleInterval = '1m' | '3m' | '5m' | '15m' | '30m' | '1h' | '2h' | '4h' | '6h' | '12h' | '1d' | '1w';
@@ -143,14 +144,16 @@ export interface CandleSeriesOptions {
 /**
  * `count` contiguous candles in batches of `size`: a random walk where each open is the
  * previous close, high >= max(open, close), low <= min(open, close) and volume > 0, drawn
- * from the factories' seed. Lazy, so a batch is generated while the previous one is inserted.
+ * from the factories' seed. The options are checked at once; the batches are lazy, so a batch
+ * is generated while the previous one is inserted.
  */
-export function* candleSeriesBatches(
+export function candleSeriesBatches(
   options: CandleSeriesOptions,
   faker: Faker,
   refDate: Date,
   size: number,
 ): Generator<Candlestick[]> {
+  checkSeries('candlestick', options, { startPrice: options.startPrice });
   const interval = options.interval ?? '1m';
   const step = INTERVAL_MS[interval];
   if (!step) {
@@ -161,10 +164,22 @@ export function* candleSeriesBatches(
     throw new FactoryValidationError('candlestick', 'from', options.from, `must be aligned on ${interval}`);
   }
   const symbol = options.symbol ?? 'BTCUSDT';
+  const price = options.startPrice ?? BASE_PRICES[symbol] ?? 100;
+  if (!(price > 0)) throw new FactoryValidationError('candlestick', 'startPrice', price, 'must be > 0');
+  return walk(options, faker, { start, step, symbol, price }, size);
+}
+
+function* walk(
+  options: CandleSeriesOptions,
+  faker: Faker,
+  first: { start: number; step: number; symbol: string; price: number },
+  size: number,
+): Generator<Candlestick[]> {
+  const { start, step, symbol } = first;
+  const interval = options.interval ?? '1m';
   const exchange = options.exchange ?? 'BINANCE';
   const volatility = options.volatility ?? 0.002;
-  let price = options.startPrice ?? BASE_PRICES[symbol] ?? 100;
-  if (!(price > 0)) throw new FactoryValidationError('candlestick', 'startPrice', price, 'must be > 0');
+  let { price } = first;
   // one draw from the seeded faker seeds a small fast generator for the whole walk
   const random = mulberry32(faker.number.int({ max: 2 ** 32 - 1 }));
   for (let begin = 0; begin < options.count; begin += size) {

@@ -17,6 +17,7 @@ import { type EmbeddingSource, similarTo } from './embeddings.js';
 import { createGraph, type GraphOptions, type TradingGraph } from './graph.js';
 import { llmDecisionFactory } from './llm.js';
 import {
+  checkMetricSeries,
   type MetricSeriesOptions,
   metricSeriesRows,
   type PerformanceMetricFactory,
@@ -73,23 +74,30 @@ export function createFactories(db: Queryable, options: CreateFactoriesOptions =
     const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
     // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
     const options = { validate: false, batchSize: size };
-    if (series.returning === false) {
-      const counts = await pipelined(batches, (rows) => candlestick.insertMany(rows, { ...options, returning: false }));
-      return counts.reduce((sum, count) => sum + count, 0);
-    }
-    return (await pipelined(batches, (rows) => candlestick.insertMany(rows, options))).flat();
+    // one transaction: a series the database refuses half-way leaves nothing behind
+    return context.transaction(async (bound) => {
+      const candles = candlestickFactory.bind(bound);
+      if (series.returning === false) {
+        const counts = await pipelined(batches, size, (rows) =>
+          candles.insertMany(rows, { ...options, returning: false }),
+        );
+        return counts.reduce((sum, count) => sum + count, 0);
+      }
+      return (await pipelined(batches, size, (rows) => candles.insertMany(rows, options))).flat();
+    }, candlestickFactory.name);
   }
   const metricSeries = async (series: MetricSeriesOptions) => {
-    let sessionId: string | null;
-    if (series.session === undefined) sessionId = (await tradingSession.create()).id;
-    else sessionId = typeof series.session === 'string' || series.session === null ? series.session : series.session.id;
-    const rows = metricSeriesRows(
-      series,
-      sessionId,
-      context.faker(performanceMetricFactory.definition),
-      context.refDate,
-    );
-    return performanceMetric.insertMany(rows, series.batchSize === undefined ? {} : { batchSize: series.batchSize });
+    checkMetricSeries(series);
+    return context.transaction(async (bound) => {
+      let sessionId: string | null;
+      if (series.session === undefined) sessionId = (await tradingSessionFactory.bind(bound).create()).id;
+      else {
+        sessionId = typeof series.session === 'string' || series.session === null ? series.session : series.session.id;
+      }
+      const rows = metricSeriesRows(series, sessionId, bound.faker(performanceMetricFactory.definition), bound.refDate);
+      const options = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
+      return performanceMetricFactory.bind(bound).insertMany(rows, options);
+    }, performanceMetricFactory.name);
   };
   const factories: Factories = {
     tradingSession,
@@ -107,7 +115,19 @@ export function createFactories(db: Queryable, options: CreateFactoriesOptions =
     resetSequences: () => context.resetSequences(),
     use: (factory) => factory.bind(context),
     similarTo: (target, cosine) => similarTo(target, cosine, { faker: context.faker(llmDecisionFactory.definition) }),
-    graph: (graph) => createGraph(factories, graph),
+    graph: (graph) =>
+      context.transaction(
+        (bound) =>
+          createGraph(
+            {
+              tradingSession: tradingSessionFactory.bind(bound),
+              order: orderFactory.bind(bound),
+              trade: tradeFactory.bind(bound),
+            },
+            graph,
+          ),
+        'graph',
+      ),
     end: () => context.end(),
   };
   return factories;

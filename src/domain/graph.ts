@@ -1,4 +1,4 @@
-import { decimal, type Factory, type ListOverrides } from '../factories/index.js';
+import { decimal, type Factory, FactoryValidationError, type ListOverrides } from '../factories/index.js';
 import type { Order, OrderSpec, OrderTrait } from './orders.js';
 import type { TradingSession, TradingSessionTrait } from './sessions.js';
 import type { Trade, TradeTrait } from './trades.js';
@@ -32,9 +32,19 @@ interface GraphFactories {
  * batch), whatever the counts. Trades of an executed order split its executed quantity exactly.
  */
 export async function createGraph(factories: GraphFactories, options: GraphOptions = {}): Promise<TradingGraph> {
+  const count = options.sessions ?? 1;
   const perSession = options.ordersPerSession ?? 3;
   const perOrder = options.tradesPerOrder ?? 2;
-  const sessions = await factories.tradingSession.createList(options.sessions ?? 1, options.sessionOverrides, {
+  for (const [field, value] of Object.entries({
+    sessions: count,
+    ordersPerSession: perSession,
+    tradesPerOrder: perOrder,
+  })) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new FactoryValidationError('graph', field, value, 'must be a whole number >= 0');
+    }
+  }
+  const sessions = await factories.tradingSession.createList(count, options.sessionOverrides, {
     traits: options.sessionTraits ?? [],
   });
   const orders = await factories.order.createList(
@@ -43,7 +53,9 @@ export async function createGraph(factories: GraphFactories, options: GraphOptio
     { traits: options.orderTraits ?? ['filled'] },
   );
   const shares = orders.map((order) =>
-    decimal.compare(order.executedQuantity, 0) > 0 ? decimal.split(order.executedQuantity, perOrder) : [],
+    perOrder > 0 && decimal.compare(order.executedQuantity, 0) > 0
+      ? decimal.split(order.executedQuantity, perOrder)
+      : [],
   );
   const trades = await factories.trade.createList(
     orders.length * perOrder,

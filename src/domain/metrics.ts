@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { belongsTo, defineFactory, type Factory, FactoryValidationError } from '../factories/index.js';
 import { type CandleInterval, INTERVAL_MS } from './candles.js';
+import { checkSeries } from './series.js';
 import { tradingSessionFactory } from './sessions.js';
 
 /** A row of `performance_metrics` as `create` returns it. */
@@ -57,6 +58,14 @@ export interface MetricSeriesOptions {
   /** Relative step of the random walk (default 0.01). */
   volatility?: number;
   batchSize?: number;
+}
+
+/** Checks a metric series' options before anything (its session included) is written. */
+export function checkMetricSeries(options: MetricSeriesOptions): void {
+  checkSeries('performanceMetric', options, { start: options.start });
+  if (!INTERVAL_MS[options.interval ?? '1h']) {
+    throw new FactoryValidationError('performanceMetric', 'interval', options.interval, 'is not an interval');
+  }
 }
 
 /** Points of a random walk per metric, contiguous on the interval. */

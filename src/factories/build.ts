@@ -1,9 +1,11 @@
 import type { TableInfo } from './columns.js';
 import type { FactoryContext } from './context.js';
+import { DecimalInputError } from './decimal.js';
 import type { Attrs, Definition, NormalizedTrait } from './definition.js';
 import { FactoryError, FactoryValidationError } from './errors.js';
 import type { BuildContext } from './types.js';
 import { Checker } from './validation.js';
+import { checkValues } from './values.js';
 
 type Transient = Record<string, unknown>;
 
@@ -87,6 +89,8 @@ function applyParents(definition: Definition, attrs: Attrs, parents: ReadonlyMap
 /**
  * The attribute pipeline: defaults -> parents (foreign key and copied columns) -> overrides ->
  * traits in order (overrides still win) -> derive -> afterBuild -> validation. No SQL.
+ * Overrides are checked before any of the factory's functions sees them, the finished row
+ * before the factory's rules (against the table's column types when `table` is known).
  */
 export function buildRow(
   definition: Definition,
@@ -94,6 +98,8 @@ export function buildRow(
   request: Request,
   table?: TableInfo,
 ): BuiltRow {
+  const { seed } = context;
+  checkValues(definition.name, request.columns, table, seed);
   const traits = traitsOf(definition, request.traits, context);
   const transient: Transient = { ...definition.transient };
   for (const trait of traits) Object.assign(transient, trait.transient);
@@ -102,22 +108,83 @@ export function buildRow(
     sequence: context.nextSequence(definition),
     faker: context.faker(definition),
     transient,
-    seed: context.seed,
+    seed,
     refDate: context.refDate,
     factory: definition.name,
     vectorDimension: (key) => table?.byKey.get(key)?.dimension,
   };
-  const attrs: Attrs = { ...definition.defaults(build) };
-  applyParents(definition, attrs, request.parents, context.seed);
+  const step = <T>(name: string, work: () => T): T => guarded(definition, request, seed, name, work);
+  const attrs: Attrs = { ...step('defaults', () => definition.defaults(build)) };
+  applyParents(definition, attrs, request.parents, seed);
   Object.assign(attrs, request.columns);
-  for (const trait of traits) {
-    if (trait.attributes) Object.assign(attrs, trait.attributes({ ...build, attrs }), request.columns);
-  }
-  if (definition.derive) Object.assign(attrs, definition.derive({ ...build, attrs }), request.columns);
-  definition.afterBuild?.(attrs, build);
-  definition.validate?.(new Checker(definition.name, attrs, context.seed), attrs, build);
-  if (table) checkVectors(definition, table, attrs, context.seed);
+  traits.forEach((trait, index) => {
+    const { attributes } = trait;
+    if (!attributes) return;
+    Object.assign(
+      attrs,
+      step(`trait "${request.traits[index]}"`, () => attributes({ ...build, attrs })),
+      request.columns,
+    );
+  });
+  const { derive, afterBuild, validate } = definition;
+  if (derive)
+    Object.assign(
+      attrs,
+      step('derive', () => derive({ ...build, attrs })),
+      request.columns,
+    );
+  if (afterBuild) step('afterBuild', () => afterBuild(attrs, build));
+  checkValues(definition.name, attrs, table, seed);
+  if (validate) step('validate', () => validate(new Checker(definition.name, attrs, seed), attrs, build));
+  if (table) checkVectors(definition, table, attrs, seed);
   return { attrs, context: build, traits };
+}
+
+/**
+ * Runs one of the factory's own functions; what it throws on the values it was given becomes a
+ * typed error: a value decimal arithmetic cannot read names the override it came from.
+ */
+export function guarded<T>(definition: Definition, request: Request, seed: number, step: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof FactoryError) throw error;
+    if (error instanceof DecimalInputError) {
+      const source = [...Object.entries(request.columns), ...Object.entries(request.transient)].find(([, value]) =>
+        Object.is(value, error.input),
+      );
+      if (source) {
+        const [field, value] = source;
+        throw new FactoryValidationError(definition.name, field, value, 'must be a decimal number', seed);
+      }
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FactoryError('FACTORY_BUILD', definition.name, `${step} threw: ${message}`, { cause: error, seed });
+  }
+}
+
+/** Builds each request (the index of a list's failing row goes into its error). */
+export function buildList(
+  definition: Definition,
+  context: FactoryContext,
+  requests: readonly Request[],
+  list: boolean,
+  table?: TableInfo,
+): BuiltRow[] {
+  return requests.map((request, index) =>
+    atRow(list ? index : undefined, () => buildRow(definition, context, request, table)),
+  );
+}
+
+/** Runs `work`; a validation error it throws is about row `row` of a list (when given). */
+export function atRow<T>(row: number | undefined, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (row !== undefined && error instanceof FactoryValidationError && error.row === undefined)
+      throw error.forRow(row);
+    throw error;
+  }
 }
 
 function checkVectors(definition: Definition, table: TableInfo, attrs: Attrs, seed: number): void {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type ColumnInfo, decodeValue, encodeValue, type TableInfo } from './columns.js';
-import { FactoryError, FactoryInsertError } from './errors.js';
+import { type FailedBatch, insertError } from './diagnose.js';
+import { FactoryError } from './errors.js';
 import type { Executor, RawRow } from './queryable.js';
 
 /** Rows per statement. Each statement binds one text[] parameter per column, whatever the row count. */
@@ -11,6 +12,8 @@ export interface InsertOptions {
   factory: string;
   seed?: number;
   batchSize?: number;
+  /** The rows are a list the caller gave: errors name the index of the refused row. */
+  list?: boolean;
 }
 
 type Attributes = Readonly<Record<string, unknown>>;
@@ -129,22 +132,29 @@ export async function insertRows(
   // the previous one (and a pool may run both at once). Never more, so a single pinned
   // connection never waits long for its turn.
   const inflight: Promise<void>[] = [];
-  let failure: unknown;
+  let failure: FailedBatch | undefined;
   for (const { columns, indexes } of groups.values()) {
     const text = statement(table, columns, options.returning);
     for (let start = 0; start < indexes.length && failure === undefined; start += batchSize) {
       const slice = indexes.slice(start, start + batchSize);
-      const parameters = parametersFor(
-        columns,
-        slice.map((index) => rows[index] as Attributes),
-      );
+      let parameters: unknown[];
+      try {
+        parameters = parametersFor(
+          columns,
+          slice.map((index) => rows[index] as Attributes),
+        );
+      } catch (error) {
+        // a value that cannot be encoded (rows not checked beforehand): named once nothing is in flight
+        failure ??= { error, columns, indexes: slice };
+        break;
+      }
       const sent = executor.query(text, parameters).then(
         (raw) => {
           if (!options.returning) return;
           for (const [offset, row] of raw.entries()) stored[slice[offset] as number] = decodeRow(table, row);
         },
         (error: unknown) => {
-          failure ??= error;
+          failure ??= { error, columns, indexes: slice };
         },
       );
       inflight.push(sent);
@@ -152,6 +162,6 @@ export async function insertRows(
     }
   }
   await Promise.all(inflight);
-  if (failure !== undefined) throw new FactoryInsertError(options.factory, table.table, failure, options.seed);
+  if (failure !== undefined) throw insertError(options.factory, table, rows, failure, options);
   return options.returning ? stored : rows.length;
 }

@@ -25,7 +25,16 @@ export interface ColumnInfo {
   readonly key: string;
   /** SQL type without modifiers, as `format_type` prints it (safe to cast to). */
   readonly type: string;
+  /** The type as declared, modifiers included (`numeric(24,8)`, `character varying(5)`), for messages. */
+  readonly declared: string;
+  /** Name of the (base) type in pg_type: `int2`, `numeric`, `varchar` ... */
+  readonly base: string;
   readonly kind: ColumnKind;
+  /** `numeric(precision, scale)`: both set when the column declares them. */
+  readonly precision: number | undefined;
+  readonly scale: number | undefined;
+  /** `varchar(n)` / `char(n)`: at most n characters. */
+  readonly maxLength: number | undefined;
   /** Declared dimension of a `vector(n)` column. */
   readonly dimension: number | undefined;
   /** `GENERATED ALWAYS AS IDENTITY`: needs OVERRIDING SYSTEM VALUE to be given. */
@@ -64,8 +73,10 @@ const KINDS: Record<string, ColumnKind> = {
 
 const CATALOG = `
 SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
-       format_type(a.atttypid, NULL) AS type, COALESCE(bt.typname, t.typname) AS base,
-       COALESCE(bt.typcategory, t.typcategory)::text AS category, a.atttypmod::text AS typmod,
+       format_type(a.atttypid, NULL) AS type, format_type(a.atttypid, a.atttypmod) AS declared,
+       COALESCE(bt.typname, t.typname) AS base,
+       COALESCE(bt.typcategory, t.typcategory)::text AS category,
+       (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END)::text AS typmod,
        a.attidentity::text AS identity, a.attgenerated::text AS generated
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -91,6 +102,20 @@ function selectExpression(column: ColumnInfo): string {
   }
 }
 
+/** Precision and scale of `numeric(p, s)`, the length of `varchar(n)` / `char(n)`, from the typmod. */
+function limitsOf(base: string, typmod: number): Pick<ColumnInfo, 'precision' | 'scale' | 'maxLength'> {
+  const none = { precision: undefined, scale: undefined, maxLength: undefined };
+  // typmods count a 4-byte header; -1 means "not declared"
+  if (!(typmod >= 4)) return none;
+  if (base === 'numeric') {
+    const packed = typmod - 4;
+    // the scale is an 11-bit signed field (negative scales since PostgreSQL 15)
+    return { ...none, precision: (packed >> 16) & 0xffff, scale: ((packed & 0x7ff) ^ 1024) - 1024 };
+  }
+  if (base === 'varchar' || base === 'bpchar') return { ...none, maxLength: typmod - 4 };
+  return none;
+}
+
 function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
   const first = raw[0];
   if (!first) throw new FactoryError('FACTORY_TABLE', table, `table "${table}" does not exist (or has no columns)`);
@@ -98,11 +123,15 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
     const base = row.base ?? 'text';
     const kind: ColumnKind = row.category === 'A' ? 'array' : (KINDS[base] ?? 'text');
     const typmod = Number(row.typmod);
+    const limits = limitsOf(kind === 'array' ? '' : base, typmod);
     return {
       name: row.name ?? '',
       key: camelCase(row.name ?? ''),
       type: row.type ?? 'text',
+      declared: row.declared ?? row.type ?? 'text',
+      base,
       kind,
+      ...limits,
       dimension: kind === 'vector' && typmod > 0 ? typmod : undefined,
       identityAlways: row.identity === 'a',
       generated: row.generated === 's',

@@ -1,6 +1,6 @@
 import { en, Faker } from '@faker-js/faker';
 import type { Definition } from './definition.js';
-import { FactoryError } from './errors.js';
+import { FactoryError, FactoryInsertError } from './errors.js';
 import { hash32 } from './naming.js';
 import { type Executor, type Queryable, toExecutor } from './queryable.js';
 
@@ -40,8 +40,8 @@ export class FactoryContext {
   readonly seed: number;
   readonly refDate: Date;
   readonly #executor: Executor | undefined;
-  readonly #sequences = new Map<Definition, number>();
-  readonly #fakers = new Map<Definition, Faker>();
+  /** Shared with the contexts of this one's transactions. */
+  #state = { sequences: new Map<Definition, number>(), fakers: new Map<Definition, Faker>() };
 
   constructor(db?: Queryable | Executor, options: FactoryContextOptions = {}) {
     this.seed = resolveSeed(options.seed);
@@ -65,26 +65,50 @@ export class FactoryContext {
   }
 
   nextSequence(definition: Definition): number {
-    const next = (this.#sequences.get(definition) ?? 0) + 1;
-    this.#sequences.set(definition, next);
+    const next = (this.#state.sequences.get(definition) ?? 0) + 1;
+    this.#state.sequences.set(definition, next);
     return next;
   }
 
   faker(definition: Definition): Faker {
-    let faker = this.#fakers.get(definition);
+    let faker = this.#state.fakers.get(definition);
     if (!faker) {
       faker = new Faker({ locale: en });
       faker.seed([this.seed, hash32(definition.name)]);
       faker.setDefaultRefDate(this.refDate);
-      this.#fakers.set(definition, faker);
+      this.#state.fakers.set(definition, faker);
     }
     return faker;
   }
 
   /** Restarts every sequence at 1 and reseeds every faker: call it between tests. */
   resetSequences(): void {
-    this.#sequences.clear();
-    this.#fakers.clear();
+    this.#state.sequences.clear();
+    this.#state.fakers.clear();
+  }
+
+  /**
+   * Runs `work` with a context on one connection inside a transaction (a savepoint when the
+   * connection is already in one), with this context's seed, sequences and fakers: what `work`
+   * creates is written all or nothing. `factory` names the caller in errors.
+   */
+  async transaction<T>(work: (context: FactoryContext) => Promise<T>, factory = 'factories'): Promise<T> {
+    const executor = this.executor(factory);
+    let committing = false;
+    try {
+      return await executor.transaction(async (session) => {
+        const bound = new FactoryContext(session, { seed: this.seed, refDate: this.refDate });
+        bound.#state = this.#state;
+        const result = await work(bound);
+        committing = true;
+        return result;
+      });
+    } catch (error) {
+      // a deferred constraint refuses the rows at COMMIT
+      if (!committing || error instanceof FactoryError) throw error;
+      const table = (error as { table?: unknown }).table;
+      throw new FactoryInsertError(factory, typeof table === 'string' ? table : 'the transaction', error, this.seed);
+    }
   }
 
   /** Ends a pool opened for a connection string; a no-op for pools and clients you passed. */
@@ -94,7 +118,14 @@ export class FactoryContext {
 }
 
 function isExecutor(value: Queryable | Executor): value is Executor {
-  return typeof value === 'object' && 'session' in value && 'key' in value && typeof value.session === 'function';
+  return (
+    typeof value === 'object' &&
+    'key' in value &&
+    'session' in value &&
+    typeof value.session === 'function' &&
+    'transaction' in value &&
+    typeof value.transaction === 'function'
+  );
 }
 
 let shared: FactoryContext | undefined;

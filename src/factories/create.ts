@@ -1,16 +1,19 @@
-import { buildRow, missingParents, type Request, toRequest } from './build.js';
-import { insertRows } from './bulk.js';
-import { tableInfo } from './columns.js';
+import { atRow, type BuiltRow, buildList, missingParents, type Request, toRequest } from './build.js';
+import { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
+import { type TableInfo, tableInfo } from './columns.js';
 import type { FactoryContext } from './context.js';
 import type { Attrs, Definition } from './definition.js';
 import type { Executor, QueryFunction } from './queryable.js';
 import type { CreateContext } from './types.js';
 import { Checker } from './validation.js';
+import { checkValues } from './values.js';
 
 export interface CreateRowsOptions {
   batchSize?: number;
   /** false: no RETURNING, the result is the row count (hooks still force rows). */
   returning: boolean;
+  /** The requests are a list the caller gave: errors name the index of the failing row. */
+  list?: boolean;
 }
 
 function queryFunction(executor: Executor): QueryFunction {
@@ -18,8 +21,11 @@ function queryFunction(executor: Executor): QueryFunction {
 }
 
 /**
- * Creates rows level by level: for every association, the parents still missing are created
- * in one batch first (recursively), then this level goes in one statement per batch.
+ * Creates rows, all or nothing. Every override is checked against the table's column types
+ * before anything is written. Missing parents are created first, level by level (one batch per
+ * association, recursively); then this level goes in one statement per batch. Whatever takes
+ * more than one statement (parents, several batches, rows of different shapes, afterCreate
+ * hooks) runs in one transaction on one connection.
  */
 export async function createRows(
   definition: Definition,
@@ -27,8 +33,35 @@ export async function createRows(
   requests: readonly Request[],
   options: CreateRowsOptions,
 ): Promise<Attrs[] | number> {
-  const executor = context.executor(definition.name);
-  const table = await tableInfo(executor, definition.table);
+  const table = await tableInfo(context.executor(definition.name), definition.table);
+  const list = options.list === true;
+  requests.forEach((request, index) => {
+    checkValues(definition.name, request.columns, table, context.seed, list ? index : undefined);
+  });
+  if (requests.some((request) => missingParents(definition, request).length > 0)) {
+    return context.transaction((bound) => createLevel(definition, bound, table, requests, options), definition.name);
+  }
+  const built = buildList(definition, context, requests, list, table);
+  if (
+    !hooked(definition, built) &&
+    oneStatement(
+      built.map((row) => row.attrs),
+      options.batchSize,
+    )
+  ) {
+    return insertBuilt(definition, context, table, built, options);
+  }
+  return context.transaction((bound) => insertBuilt(definition, bound, table, built, options), definition.name);
+}
+
+/** Parents first (one batch per association), then this level; inside the caller's transaction. */
+async function createLevel(
+  definition: Definition,
+  context: FactoryContext,
+  table: TableInfo,
+  requests: readonly Request[],
+  options: CreateRowsOptions,
+): Promise<Attrs[] | number> {
   const parents = requests.map((request) => new Map(request.parents));
   for (const [name, association] of definition.associations) {
     const needing = requests.flatMap((request, index) =>
@@ -36,27 +69,66 @@ export async function createRows(
     );
     if (needing.length === 0) continue;
     const parentDefinition = association.factory().definition;
-    const created = (await createRows(
+    const parentTable = await tableInfo(context.executor(parentDefinition.name), parentDefinition.table);
+    const created = (await createLevel(
       parentDefinition,
       context,
+      parentTable,
       needing.map(() => toRequest(parentDefinition, {}, [], {})),
       { returning: true, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) },
     )) as Attrs[];
     for (const [offset, index] of needing.entries()) parents[index]?.set(name, created[offset] ?? null);
   }
-  const built = requests.map((request, index) =>
-    buildRow(definition, context, { ...request, parents: parents[index] ?? request.parents }, table),
-  );
-  const hooked = definition.afterCreate !== undefined || built.some((row) => row.traits.some((t) => t.afterCreate));
+  const withParents = requests.map((request, index) => ({ ...request, parents: parents[index] ?? request.parents }));
+  const built = buildList(definition, context, withParents, options.list === true, table);
+  return insertBuilt(definition, context, table, built, options);
+}
+
+function hooked(definition: Definition, built: readonly BuiltRow[]): boolean {
+  return definition.afterCreate !== undefined || built.some((row) => row.traits.some((trait) => trait.afterCreate));
+}
+
+/** Whether the rows go in a single statement (atomic by themselves): one batch, one shape. */
+function oneStatement(rows: readonly Attrs[], batchSize = DEFAULT_BATCH_SIZE): boolean {
+  if (rows.length > Math.max(1, batchSize)) return false;
+  const first = rows[0];
+  if (first === undefined) return true;
+  const given = definedKeys(first, first);
+  // the same columns given (not undefined) as the first row; for...in allocates nothing per row
+  for (const row of rows) if (definedKeys(row, first) !== given) return false;
+  return true;
+}
+
+/** How many keys `row` gives a value; -1 when one of them is not given by `like`. */
+function definedKeys(row: Attrs, like: Attrs): number {
+  let count = 0;
+  for (const key in row) {
+    if (row[key] === undefined) continue;
+    if (like[key] === undefined) return -1;
+    count++;
+  }
+  return count;
+}
+
+async function insertBuilt(
+  definition: Definition,
+  context: FactoryContext,
+  table: TableInfo,
+  built: readonly BuiltRow[],
+  options: CreateRowsOptions,
+): Promise<Attrs[] | number> {
+  const executor = context.executor(definition.name);
   const insert = {
     factory: definition.name,
     seed: context.seed,
+    list: options.list === true,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   };
   const attrs = built.map((row) => row.attrs);
-  if (!options.returning && !hooked) return insertRows(executor, table, attrs, { ...insert, returning: false });
+  const hooks = hooked(definition, built);
+  if (!options.returning && !hooks) return insertRows(executor, table, attrs, { ...insert, returning: false });
   const rows = await insertRows(executor, table, attrs, { ...insert, returning: true });
-  if (hooked) {
+  if (hooks) {
     const db = queryFunction(executor);
     for (const [index, row] of rows.entries()) {
       const source = built[index];
@@ -73,31 +145,43 @@ export async function createRows(
   return options.returning ? rows : rows.length;
 }
 
-/** Validates ready rows (no defaults, traits or parents) and inserts them in batches. */
+/**
+ * Inserts ready rows (no defaults, traits or parents) in batches, all or nothing. Every value
+ * and the factory's rules are checked first, unless `validate` is false (rows valid by
+ * construction, the bulk path of series): then a refused value is found after the fact.
+ */
 export async function insertReady(
   definition: Definition,
   context: FactoryContext,
   rows: readonly Attrs[],
   options: CreateRowsOptions & { validate: boolean },
 ): Promise<Attrs[] | number> {
-  const executor = context.executor(definition.name);
-  const table = await tableInfo(executor, definition.table);
-  const validate = definition.validate;
-  if (validate && options.validate) {
+  const table = await tableInfo(context.executor(definition.name), definition.table);
+  if (options.validate) {
+    const { validate } = definition;
     const build = {
       ...hookBase(definition, context),
       vectorDimension: (key: string) => table.byKey.get(key)?.dimension,
     };
-    for (const row of rows) validate(new Checker(definition.name, row, context.seed), row, build);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] as Attrs;
+      checkValues(definition.name, row, table, context.seed, index);
+      if (validate) atRow(index, () => validate(new Checker(definition.name, row, context.seed), row, build));
+    }
   }
-  const insert = {
-    factory: definition.name,
-    seed: context.seed,
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  const insert = (bound: FactoryContext): Promise<Attrs[] | number> => {
+    const executor = bound.executor(definition.name);
+    const common = {
+      factory: definition.name,
+      seed: context.seed,
+      list: true,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    };
+    return options.returning
+      ? insertRows(executor, table, rows, { ...common, returning: true })
+      : insertRows(executor, table, rows, { ...common, returning: false });
   };
-  return options.returning
-    ? insertRows(executor, table, rows, { ...insert, returning: true })
-    : insertRows(executor, table, rows, { ...insert, returning: false });
+  return oneStatement(rows, options.batchSize) ? insert(context) : context.transaction(insert, definition.name);
 }
 
 function hookBase(definition: Definition, context: FactoryContext) {

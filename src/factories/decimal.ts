@@ -12,11 +12,24 @@ interface Parsed {
   scale: number;
 }
 
+/** A value decimal arithmetic cannot read; `input` is the value as given. */
+export class DecimalInputError extends RangeError {
+  readonly input: unknown;
+
+  constructor(input: unknown, message: string) {
+    super(message);
+    this.name = 'DecimalInputError';
+    this.input = input;
+  }
+}
+
 function parse(input: DecimalInput): Parsed {
   if (typeof input === 'bigint') return { digits: input, scale: 0 };
   const text = typeof input === 'number' ? numberText(input) : input.trim();
   const match = PATTERN.exec(text);
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new RangeError(`not a decimal: ${String(input)}`);
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
+    throw new DecimalInputError(input, `not a decimal: ${String(input)}`);
+  }
   const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
   let digits = BigInt(`${whole || '0'}${fraction}`);
   let scale = fraction.length - Number(exponent);
@@ -28,7 +41,7 @@ function parse(input: DecimalInput): Parsed {
 }
 
 function numberText(value: number): string {
-  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  if (!Number.isFinite(value)) throw new DecimalInputError(value, `not a finite number: ${value}`);
   return String(value);
 }
 
@@ -96,6 +109,21 @@ export function split(value: DecimalInput, parts: number, scale = 8): string[] {
   return Array.from({ length: parts }, (_, index) =>
     format(index === parts - 1 ? total - share * BigInt(parts - 1) : share, scale),
   );
+}
+
+/**
+ * Whether `value` fits a `numeric(precision, scale)` column: rounded to `scale` decimals, its
+ * absolute value stays below 10^(precision - scale), as PostgreSQL requires.
+ */
+export function fitsNumeric(value: DecimalInput, precision: number, scale: number): boolean {
+  if (typeof value === 'string') {
+    // the common case: a plain decimal whose integer part is shorter than the room it has
+    const dot = value.indexOf('.');
+    const whole = (dot === -1 ? value : value.slice(0, dot)).replace(/^[+-]?0*/, '');
+    if (whole.length < precision - scale && SHORT.test(value)) return true;
+  }
+  const units = rescale(parse(value), scale);
+  return (units < 0n ? -units : units) < 10n ** BigInt(precision);
 }
 
 export function isDecimal(value: unknown): value is DecimalInput {

@@ -1,4 +1,4 @@
-import { buildRow, buildTree, toRequest } from './build.js';
+import { atRow, buildRow, buildTree, toRequest } from './build.js';
 import { defaultContext, FactoryContext, type FactoryContextOptions } from './context.js';
 import { createRows, insertReady } from './create.js';
 import { type Attrs, type Definition, normalize } from './definition.js';
@@ -78,7 +78,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   buildList(count: number, overrides?: ListOverrides<Row, S>, options?: BuildOptions<S>): Built<Row, S>[] {
-    return Array.from({ length: count }, (_, index) => this.build(pick(overrides, index), options));
+    return Array.from({ length: count }, (_, index) => atRow(index, () => this.build(pick(overrides, index), options)));
   }
 
   /** The attributes only: defaults, traits and overrides, without building or creating parents. */
@@ -88,7 +88,10 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
 
   /** Inserts one row (creating missing parents first) and returns it as the database stored it. */
   async create(overrides?: Overrides<Row, S>, options?: CreateOptions<S>): Promise<Row> {
-    const [row] = await this.createList(1, overrides, options);
+    const [row] = (await createRows(this.definition, this.#ctx(), [this.#request(overrides, options)], {
+      returning: true,
+      ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    })) as Row[];
     return row as Row;
   }
 
@@ -97,6 +100,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
     const requests = Array.from({ length: count }, (_, index) => this.#request(pick(overrides, index), options));
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: true,
+      list: true,
       ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     })) as Row[];
   }
@@ -106,6 +110,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
     const requests = Array.from({ length: count }, (_, index) => this.#request(pick(overrides, index), options));
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: false,
+      list: true,
       ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     })) as number;
   }

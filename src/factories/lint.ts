@@ -16,8 +16,10 @@ export interface LintFailure extends LintCase {
   /** SQLSTATE when the database refused the rows. */
   sqlState?: string;
   constraint?: string;
-  /** The field a validation rule named. */
+  /** The field a validation rule named, or the database refused. */
   field?: string;
+  /** The column the database refused a value of, when it says (or the value shows). */
+  column?: string;
 }
 
 export interface LintReport {
@@ -50,6 +52,8 @@ function failure(kase: LintCase, error: unknown): LintFailure {
   if (error instanceof FactoryInsertError) {
     if (error.sqlState !== undefined) result.sqlState = error.sqlState;
     if (error.constraint !== undefined) result.constraint = error.constraint;
+    if (error.column !== undefined) result.column = error.column;
+    if (error.field !== undefined) result.field = error.field;
   }
   if (error instanceof FactoryValidationError) result.field = error.field;
   return result;

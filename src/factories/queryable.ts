@@ -26,6 +26,14 @@ export interface Executor {
   query(text: string, values?: unknown[]): Promise<RawRow[]>;
   /** Runs `work` on a single session (one connection), for transactions. */
   session<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection inside a transaction, rolled back when `work` throws:
+   * BEGIN / COMMIT on a pool's connection or an idle client, a savepoint inside a transaction
+   * the caller opened, nothing more inside this executor's own transaction. A bare `query()`
+   * function or a wrapper that rewrites statements cannot be put in a transaction: `work`
+   * runs as it is.
+   */
+  transaction<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
   /** Ends a pool the kit opened itself (connection strings); otherwise a no-op. */
   end(): Promise<void>;
 }
@@ -36,28 +44,129 @@ function isPool(value: QueryFunction): value is PoolLike {
   return typeof candidate.connect === 'function' && typeof candidate.totalCount === 'number';
 }
 
-function single(key: object | string, target: QueryFunction): Executor {
+const noop = () => undefined;
+
+/**
+ * Per connection, the end of the transactions the kit has open or queued on it. A query from
+ * outside waits for it: two creates on one client never share a transaction.
+ */
+const busy = new WeakMap<object, Promise<void>>();
+
+async function exclusive<T>(target: object, work: () => Promise<T>): Promise<T> {
+  const before = busy.get(target);
+  let finish: () => void = noop;
+  const mine = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const chain = before ? before.then(() => mine) : mine;
+  busy.set(target, chain);
+  try {
+    if (before) await before;
+    return await work();
+  } finally {
+    finish();
+    if (busy.get(target) === chain) busy.delete(target);
+  }
+}
+
+async function idle(target: object): Promise<void> {
+  for (let gate = busy.get(target); gate; gate = busy.get(target)) await gate;
+}
+
+type Bracket = readonly [open: string, commit: string, rollback: string];
+const TRANSACTION: Bracket = ['BEGIN', 'COMMIT', 'ROLLBACK'];
+const SAVEPOINT: Bracket = [
+  'SAVEPOINT tk_factories',
+  'RELEASE SAVEPOINT tk_factories',
+  'ROLLBACK TO SAVEPOINT tk_factories; RELEASE SAVEPOINT tk_factories',
+];
+
+/**
+ * How to open a transaction on a client: from pg's own record of the session's state. A
+ * wrapper with its own `query` (a lease of the kit's per-test connection, a proxy) may rewrite
+ * statements, so only a pg client's own state is trusted.
+ */
+function bracketOf(target: QueryFunction): Bracket | undefined {
+  const status = (target as { getTransactionStatus?: unknown }).getTransactionStatus;
+  if (typeof status !== 'function' || Object.hasOwn(target, 'query')) return undefined;
+  const state: unknown = status.call(target);
+  return state === 'I' ? TRANSACTION : state === 'T' ? SAVEPOINT : undefined;
+}
+
+/** `work` between the bracket's statements on `target`; rolled back when it throws. */
+async function bracketed<T>(target: QueryFunction, bracket: Bracket, work: () => Promise<T>): Promise<T> {
+  const [open, commit, rollback] = bracket;
+  await target.query(open);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await target.query(rollback).catch(noop);
+    throw error;
+  }
+  await target.query(commit);
+  return result;
+}
+
+function single(key: object | string, target: QueryFunction, inTransaction = false): Executor {
   const executor: Executor = {
     key,
-    query: async (text, values) => (await target.query(text, values)).rows as RawRow[],
+    query: async (text, values) => {
+      if (!inTransaction && busy.has(target)) await idle(target);
+      return (await target.query(text, values)).rows as RawRow[];
+    },
     session: (work) => work(executor),
+    transaction: (work) => {
+      if (inTransaction) return work(executor);
+      return exclusive(target, () => {
+        const inner = single(key, target, true);
+        const bracket = bracketOf(target);
+        return bracket ? bracketed(target, bracket, () => work(inner)) : work(inner);
+      });
+    },
     end: async () => undefined,
   };
   return executor;
+}
+
+type Checkout = Awaited<ReturnType<PoolLike['connect']>> & {
+  listenerCount?(event: 'error'): number;
+  on?(event: 'error', listener: () => void): unknown;
+  off?(event: 'error', listener: () => void): unknown;
+};
+
+/**
+ * A pool's connection for `work`, released on every path (and discarded when it broke). A
+ * checked-out pg client has no pool listener: a dropped connection must not crash the process.
+ */
+async function checkedOut<T>(pool: PoolLike, work: (client: Checkout) => Promise<T>): Promise<T> {
+  const client: Checkout = await pool.connect();
+  const guard = client.listenerCount?.('error') === 0 ? () => undefined : undefined;
+  if (guard) client.on?.('error', guard);
+  let broken: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    // a connection that can no longer answer goes back to the pool to be discarded
+    const alive = await client.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    if (!alive) broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    if (guard) client.off?.('error', guard);
+    client.release(broken);
+  }
 }
 
 function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>): Executor {
   return {
     key,
     query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
-    session: async (work) => {
-      const client = await pool.connect();
-      try {
-        return await work(single(key, client));
-      } finally {
-        client.release();
-      }
-    },
+    session: (work) => checkedOut(pool, (client) => work(single(key, client))),
+    transaction: (work) =>
+      checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true)))),
     end,
   };
 }
