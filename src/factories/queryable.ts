@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPool } from '../connection/index.js';
 
 /** The smallest thing factories can run SQL on: pg.Pool, pg.Client, pg.PoolClient or a lookalike. */
 export interface QueryFunction {
@@ -174,7 +175,7 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>):
 /** Normalises a {@link Queryable}. A connection string gets its own small pool, ended by `end()`. */
 export function toExecutor(db: Queryable): Executor {
   if (typeof db === 'string') {
-    const pool = new pg.Pool({ connectionString: db, max: 2 });
+    const pool = createPool({ connectionString: db, max: 2 }, 'factories pool');
     return pooled(db, pool, () => pool.end());
   }
   if ('pool' in db && typeof db.pool === 'object' && db.pool !== null) {
