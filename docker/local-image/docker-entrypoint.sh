@@ -1,6 +1,8 @@
 #!/bin/bash
 # Minimal take on the official postgres image's entrypoint: initialise PGDATA on
-# first start from POSTGRES_* variables, preload timescaledb, then exec postgres.
+# first start from POSTGRES_* variables, preload timescaledb, create the timescaledb
+# extension where the official timescale image's init does (postgres, template1 and
+# POSTGRES_DB), then exec postgres.
 set -euo pipefail
 
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
@@ -36,6 +38,11 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
       -c "CREATE DATABASE \"${POSTGRES_DB//\"/\"\"}\"" >/dev/null
   fi
+  # as timescaledb-docker's docker-entrypoint-initdb.d/000_install_timescaledb.sh
+  for db in postgres template1 "$POSTGRES_DB"; do
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$db" \
+      -c 'CREATE EXTENSION IF NOT EXISTS timescaledb CASCADE' >/dev/null
+  done
   shopt -s nullglob
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in

@@ -6,6 +6,7 @@ import { hashMigrations, type MigrateOptions, type MigrationReport, migrate } fr
 import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
+import { createDatabaseLikeOfficial } from './contract.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
@@ -23,6 +24,11 @@ export interface TemplateOptions {
   leftoverAgeMs?: number;
   /** Templates of other migrations hashes built longer ago than this are dropped (default 24 h). */
   staleTemplateAgeMs?: number;
+  /**
+   * Extensions the template has before its migrations run (default `['timescaledb']`: what the
+   * official image creates in every database). The template is UTF8 whatever the server's default.
+   */
+  extensions?: readonly string[];
 }
 
 export interface AttachOptions {
@@ -38,6 +44,18 @@ function urlWithDatabase(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
+}
+
+/**
+ * An admin pool whose connections the server ends (it stopping, a forced drop) are logged, not
+ * thrown: a client the pool is closing has no listener of the pool's any more.
+ */
+function adminPool(connectionString: string, max: number): pg.Pool {
+  const log = (error: Error) => debugLog(`admin connection lost: ${error.message}`);
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', log);
+  pool.on('connect', (client) => client.on('error', log));
+  return pool;
 }
 
 /** Name of the template for a migrations hash. */
@@ -91,8 +109,7 @@ export class Template {
     this.report = report;
     this.#prepared = options.prepared ?? 1;
     this.#poolSize = options.pool;
-    this.#admin = new pg.Pool({ connectionString: serverUrl, max: 3 });
-    this.#admin.on('error', (error) => debugLog(`admin connection lost: ${error.message}`));
+    this.#admin = adminPool(serverUrl, 3);
   }
 
   /** Use a template another process built (e.g. vitest's global setup), without building. */
@@ -106,7 +123,7 @@ export class Template {
       typeof options.migrations === 'string' ? { dir: options.migrations } : options.migrations;
     const hash = await hashMigrations(migrateOptions.dir, { format: migrateOptions.format ?? 'auto' });
     const name = templateName(hash);
-    const admin = new pg.Pool({ connectionString: serverUrl, max: 2 });
+    const admin = adminPool(serverUrl, 2);
     const lock = await admin.connect();
     let report: MigrationReport | undefined;
     try {
@@ -122,7 +139,7 @@ export class Template {
       } else {
         if (existing) await dropDatabase(admin, name);
         report = await timed(`template ${name} built`, async () => {
-          await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+          await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
           const result = await migrate(urlWithDatabase(serverUrl, name), migrateOptions);
           await seal(admin, serverUrl, name);
           const mark: DatabaseMarker = {
