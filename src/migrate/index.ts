@@ -7,7 +7,7 @@ export {
   MigrationLockError,
   MigrationOrderError,
 } from './errors.js';
-export { hashMigrations } from './hash.js';
+export { hashMigrations, inspectMigrations } from './hash.js';
 export { migrate } from './runner.js';
 export type { MigrationTarget } from './session.js';
 export {
