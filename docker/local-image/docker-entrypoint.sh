@@ -34,15 +34,20 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all ${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
 
   pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c timescaledb.max_background_workers=0" -w start >/dev/null
+  # what timescaledb-docker's 000_install_timescaledb.sh does: timescaledb in template1, postgres
+  # and POSTGRES_DB. The extension's script runs once, in template1; the other databases are
+  # copies of it (CREATE DATABASE copies files, much faster than running the script again).
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname template1 \
+    -c 'CREATE EXTENSION IF NOT EXISTS timescaledb CASCADE' >/dev/null
   if [ "$POSTGRES_DB" != 'postgres' ]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
       -c "CREATE DATABASE \"${POSTGRES_DB//\"/\"\"}\"" >/dev/null
-  fi
-  # as timescaledb-docker's docker-entrypoint-initdb.d/000_install_timescaledb.sh
-  for db in postgres template1 "$POSTGRES_DB"; do
-    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$db" \
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+      -c 'DROP DATABASE postgres' -c 'CREATE DATABASE postgres' >/dev/null
+  else
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
       -c 'CREATE EXTENSION IF NOT EXISTS timescaledb CASCADE' >/dev/null
-  done
+  fi
   shopt -s nullglob
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in

@@ -32,7 +32,10 @@ export async function verifyExtensions(
         'SELECT extname, extversion FROM pg_extension WHERE extname = ANY($1::text[])',
         [wanted],
       );
-      for (const row of created.rows) versions[row.extname] = row.extversion;
+      for (const name of wanted) {
+        const version = created.rows.find((row) => row.extname === name)?.extversion;
+        if (version) versions[name] = version;
+      }
     } finally {
       await client.query('ROLLBACK');
     }
