@@ -1,25 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/cli/doctor.js';
 import { engineNotes, hostOutcome, MIN_NODE, versionAtLeast } from '../../src/cli/doctor-hints.js';
 import { DEFAULT_IMAGE, listContainers } from '../../src/index.js';
+import { restoreEnvAfterEach } from '../support/env.js';
 import { serverUrl } from '../support/server.js';
 import { cli, tempProject } from './support.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const migrations = join(root, 'fixtures', 'migrations');
-const saved = { dockerHost: process.env.DOCKER_HOST, url: process.env.TIMESCALE_TESTKIT_URL };
-
-afterEach(() => {
-  for (const [name, value] of [
-    ['DOCKER_HOST', saved.dockerHost],
-    ['TIMESCALE_TESTKIT_URL', saved.url],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+restoreEnvAfterEach('DOCKER_HOST', 'TIMESCALE_TESTKIT_URL');
 
 async function doctorJson(argv: string[], cwd: string): Promise<{ code: number; ok: boolean; checks: CheckResult[] }> {
   const { code, out } = await cli(['doctor', '--json', ...argv], { cwd });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataDirectoryMount } from '../../src/container/data-directory.js';
 import {
   DEFAULT_IMAGE,
@@ -13,14 +13,10 @@ import {
   resolveOptions,
   TIMESCALEDB_RELEASE,
 } from '../../src/index.js';
+import { restoreEnvAfterEach } from '../support/env.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const envImage = process.env.TIMESCALE_TESTKIT_IMAGE;
-
-afterEach(() => {
-  if (envImage === undefined) delete process.env.TIMESCALE_TESTKIT_IMAGE;
-  else process.env.TIMESCALE_TESTKIT_IMAGE = envImage;
-});
+restoreEnvAfterEach('TIMESCALE_TESTKIT_IMAGE');
 
 describe('image naming', () => {
   it('pins a current release on PostgreSQL 17, published after the pgvector fix, named once', () => {

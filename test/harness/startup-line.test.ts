@@ -1,23 +1,14 @@
 import { join } from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareRun } from '../../src/harness/index.js';
 import { DEFAULT_IMAGE, ExtensionMissingError, startTimescale } from '../../src/index.js';
+import { restoreEnvAfterEach } from '../support/env.js';
 import { serverUrl } from '../support/server.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const image = process.env.TIMESCALE_TESTKIT_IMAGE ?? DEFAULT_IMAGE;
-const saved = { url: process.env.TIMESCALE_TESTKIT_URL, quiet: process.env.TIMESCALE_TESTKIT_QUIET };
-
-afterEach(() => {
-  for (const [name, value] of [
-    ['TIMESCALE_TESTKIT_URL', saved.url],
-    ['TIMESCALE_TESTKIT_QUIET', saved.quiet],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+restoreEnvAfterEach('TIMESCALE_TESTKIT_URL', 'TIMESCALE_TESTKIT_QUIET');
 
 const VERSIONS = String.raw`PostgreSQL \d+\.\d+, TimescaleDB \d+\.\d+\.\d+ \((Apache|Community) edition\), pgvector \d+\.\d+\.\d+`;
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
