@@ -52,7 +52,8 @@ describe('errors', () => {
     const runId = `startup-${Date.now()}`;
     const error = await startTimescale({
       settings: { shared_buffers: 'plenty' },
-      startupTimeoutMs: 4_000,
+      // past the image's first-start init (which creates timescaledb, as the official image's does)
+      startupTimeoutMs: 15_000,
       runId,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupTimeoutError);
