@@ -1,6 +1,8 @@
 #!/bin/bash
 # Minimal take on the official postgres image's entrypoint: initialise PGDATA on
-# first start from POSTGRES_* variables, preload timescaledb, then exec postgres.
+# first start from POSTGRES_* variables, preload timescaledb, create the timescaledb
+# extension where the official timescale image's init does (postgres, template1 and
+# POSTGRES_DB), then exec postgres.
 set -euo pipefail
 
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
@@ -32,9 +34,19 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all ${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
 
   pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c timescaledb.max_background_workers=0" -w start >/dev/null
+  # what timescaledb-docker's 000_install_timescaledb.sh does: timescaledb in template1, postgres
+  # and POSTGRES_DB. The extension's script runs once, in template1; the other databases are
+  # copies of it (CREATE DATABASE copies files, much faster than running the script again).
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname template1 \
+    -c 'CREATE EXTENSION IF NOT EXISTS timescaledb CASCADE' >/dev/null
   if [ "$POSTGRES_DB" != 'postgres' ]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
       -c "CREATE DATABASE \"${POSTGRES_DB//\"/\"\"}\"" >/dev/null
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+      -c 'DROP DATABASE postgres' -c 'CREATE DATABASE postgres' >/dev/null
+  else
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+      -c 'CREATE EXTENSION IF NOT EXISTS timescaledb CASCADE' >/dev/null
   fi
   shopt -s nullglob
   for f in /docker-entrypoint-initdb.d/*; do

@@ -1,4 +1,5 @@
 import { KIT_VERSION } from '../package-root.js';
+import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 import { DOWN_USAGE, downCommand } from './down.js';
 import { EXIT, reportFailure, UsageError } from './errors.js';
 import { MIGRATE_USAGE, migrateCommand } from './migrate.js';
@@ -35,6 +36,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   migrate: { summary: 'apply a migrations folder to a database', usage: MIGRATE_USAGE, run: migrateCommand },
   seed: { summary: 'write demo data through the factories into a database', usage: SEED_USAGE, run: seedCommand },
+  doctor: {
+    summary: 'check this machine for a test run: Node, Docker, image, extensions, edition, config [--json]',
+    usage: DOCTOR_USAGE,
+    run: doctorCommand,
+  },
 };
 
 export const USAGE = `timescale-testkit <command> [options]

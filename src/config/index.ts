@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUILD_FORMAT } from '../build-format.js';
-import type { PoolSize, TimescaleOptions } from '../container/index.js';
+import type { PoolSize, PostgresMajor, TimescaleOptions } from '../container/index.js';
 import { envFlag } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
@@ -24,8 +24,14 @@ export interface TestkitConfig {
   files?: string;
   /** Use this server instead of starting a container (env `TIMESCALE_TESTKIT_URL`). */
   url?: string;
-  /** Container image (env `TIMESCALE_TESTKIT_IMAGE`). */
+  /** Container image (env `TIMESCALE_TESTKIT_IMAGE` wins over it). */
   image?: string;
+  /** PostgreSQL major of the official image: 16, 17 (default) or 18 (an image name wins). */
+  postgres?: PostgresMajor;
+  /** The `timescale/timescaledb-ha` image (pgvectorscale) for `postgres` (an image name wins). */
+  ha?: boolean;
+  /** No startup line from the global setup (env `TIMESCALE_TESTKIT_QUIET=1`). */
+  quiet?: boolean;
   /** Keep the container across runs (env `TIMESCALE_TESTKIT_REUSE=1`). */
   reuse?: boolean;
   /** Per-test isolation (env `TIMESCALE_TESTKIT_ISOLATION`, default `transaction`). */
@@ -56,6 +62,7 @@ export interface ResolvedTestkitConfig {
   pool: PoolSize;
   keepFailed: boolean;
   seed: number | undefined;
+  quiet: boolean;
   container: TimescaleOptions;
 }
 
@@ -132,9 +139,12 @@ export async function loadConfig(
     pool: merged.pool ?? {},
     keepFailed: envFlag('TIMESCALE_TESTKIT_KEEP_FAILED') ?? merged.keepFailed ?? false,
     seed,
+    quiet: envFlag('TIMESCALE_TESTKIT_QUIET') ?? merged.quiet ?? false,
     container: {
       ...merged.container,
       ...(merged.image && !env.TIMESCALE_TESTKIT_IMAGE ? { image: merged.image } : {}),
+      ...(merged.postgres !== undefined ? { postgres: merged.postgres } : {}),
+      ...(merged.ha !== undefined ? { ha: merged.ha } : {}),
       ...(reuse !== undefined ? { reuse } : {}),
     },
   };

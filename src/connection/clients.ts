@@ -25,10 +25,15 @@ export async function connectClient(config: string | pg.ClientConfig, what = 'cl
   return client;
 }
 
-/** A pg.Pool with an error listener for its idle connections. */
+/**
+ * A pg.Pool with an error listener on the pool (idle connections) and on each of its clients
+ * (pg-pool drops its own listener while a client is checked out, and a connection the server
+ * ends while it is closing would otherwise be an uncaught error).
+ */
 export function createPool(config: pg.PoolConfig, what = 'pool'): pg.Pool {
   const pool = new pg.Pool(config);
   listen(pool, what);
+  pool.on('connect', (client) => listen(client, `${what} client`));
   return pool;
 }
 

@@ -1,5 +1,7 @@
 import { TimescaleTestkitError } from '../errors.js';
 
+export { ExtensionMissingError } from '../extensions.js';
+
 /** The Docker engine could not be reached (or not the one DOCKER_HOST names). */
 export class DockerUnavailableError extends TimescaleTestkitError {
   readonly dockerHost: string | undefined;
@@ -20,23 +22,6 @@ export class DockerUnavailableError extends TimescaleTestkitError {
     );
     this.dockerHost = dockerHost;
     this.elapsedMs = elapsedMs;
-  }
-}
-
-/** A wanted extension is not available in the server (usually: the image lacks it). */
-export class ExtensionMissingError extends TimescaleTestkitError {
-  readonly extension: string;
-  readonly image: string;
-
-  constructor(extension: string, image: string, detail: string) {
-    super(
-      'EXTENSION_MISSING',
-      `Extension "${extension}" cannot be created in image ${image}: ${detail}. ` +
-        'Use an image that ships it (timescale/timescaledb:*-pg17 carries timescaledb and vector; ' +
-        'timescale/timescaledb-ha carries vectorscale too), or drop it from `extensions`.',
-    );
-    this.extension = extension;
-    this.image = image;
   }
 }
 

@@ -1,6 +1,7 @@
-import pg from 'pg';
 import { connectClient } from '../connection/index.js';
-import { ExtensionMissingError } from './errors.js';
+import { withDatabase } from '../database-url.js';
+import { createExtensions, ExtensionMissingError, precreatedExtensions } from '../extensions.js';
+import { describeServer, type ServerInfo } from './server-info.js';
 
 /**
  * Checks that every wanted extension can be created, inside a transaction that is
@@ -25,13 +26,7 @@ export async function verifyExtensions(
     const versions: Record<string, string> = {};
     await client.query('BEGIN');
     try {
-      for (const name of wanted) {
-        try {
-          await client.query(`CREATE EXTENSION IF NOT EXISTS ${pg.escapeIdentifier(name)}`);
-        } catch (error) {
-          throw new ExtensionMissingError(name, image, error instanceof Error ? error.message : String(error));
-        }
-      }
+      await createExtensions(client, wanted, image);
       const created = await client.query<{ extname: string; extversion: string }>(
         'SELECT extname, extversion FROM pg_extension WHERE extname = ANY($1::text[])',
         [wanted],
@@ -45,6 +40,35 @@ export async function verifyExtensions(
       await client.query('ROLLBACK');
     }
     return versions;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * What the official image's init does, whatever the image: the pre-created extensions
+ * (timescaledb, when wanted) in `postgres`, `template1` and the container's own database.
+ * Idempotent, and a no-op on the official images. Returns what the server runs.
+ */
+export async function applyOfficialInit(
+  connectionString: string,
+  wanted: readonly string[],
+  image: string,
+): Promise<ServerInfo> {
+  const names = precreatedExtensions(wanted);
+  const own = decodeURIComponent(new URL(connectionString).pathname.slice(1));
+  for (const database of new Set(['postgres', 'template1', own])) {
+    if (names.length === 0) break;
+    const client = await connectClient(withDatabase(connectionString, database), `extensions in ${database}`);
+    try {
+      await createExtensions(client, names, image);
+    } finally {
+      await client.end();
+    }
+  }
+  const client = await connectClient(connectionString, 'server description');
+  try {
+    return await describeServer(client, wanted);
   } finally {
     await client.end();
   }

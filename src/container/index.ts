@@ -1,4 +1,17 @@
+export {
+  DEFAULT_POSTGRES,
+  type ImageChoice,
+  ImageChoiceError,
+  LOCAL_IMAGE,
+  officialImage,
+  POSTGRES_MAJORS,
+  type PostgresMajor,
+  resolveImage,
+  TIMESCALEDB_RELEASE,
+} from '../image.js';
+export { type EngineProbe, type ImageAvailability, probeEngine } from './docker.js';
 export { DockerUnavailableError, ExtensionMissingError, StartupTimeoutError } from './errors.js';
+export { verifyExtensions } from './extensions.js';
 export {
   currentRunId,
   DEFAULT_EXTENSIONS,
@@ -17,5 +30,12 @@ export {
   type PruneOptions,
   pruneContainers,
 } from './prune.js';
+export {
+  describeServer,
+  type ServerInfo,
+  serverSummary,
+  type TimescaleEdition,
+  versionsOf,
+} from './server-info.js';
 export { StartedTimescale, type StopOptions } from './started.js';
 export { startTimescale, TimescaleContainer } from './timescale-container.js';

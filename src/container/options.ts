@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { envFlag } from '../env.js';
-import { DEFAULT_IMAGE } from '../image.js';
+import { DEFAULT_IMAGE, type PostgresMajor, resolveImage } from '../image.js';
 import { currentRunId } from '../run-id.js';
 
 export { currentRunId, DEFAULT_IMAGE };
@@ -23,8 +23,15 @@ export interface PoolSize {
 }
 
 export interface TimescaleOptions {
-  /** Image to run. Default: env `TIMESCALE_TESTKIT_IMAGE`, else {@link DEFAULT_IMAGE}. */
+  /**
+   * Image to run; wins over everything else. Without it: env `TIMESCALE_TESTKIT_IMAGE`, else the
+   * official image for `postgres` / `ha`, else {@link DEFAULT_IMAGE}.
+   */
   image?: string;
+  /** PostgreSQL major of the official image: 16, 17 (default) or 18. */
+  postgres?: PostgresMajor;
+  /** `timescale/timescaledb-ha` (adds pgvectorscale and timescaledb_toolkit) instead of `timescale/timescaledb`. */
+  ha?: boolean;
   /** Database created at first start (default `test`). */
   database?: string;
   /** Superuser name (default `test`). */
@@ -73,7 +80,7 @@ export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescal
   const settings: Record<string, string> = tuning ? { ...TEST_TUNING } : {};
   for (const [key, value] of Object.entries(options.settings ?? {})) settings[key] = String(value);
   const base = {
-    image: options.image ?? process.env.TIMESCALE_TESTKIT_IMAGE ?? DEFAULT_IMAGE,
+    image: resolveImage(options),
     database: options.database ?? 'test',
     username: options.username ?? 'test',
     tmpfs: options.tmpfs ?? true,

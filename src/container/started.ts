@@ -4,6 +4,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { createPool, type ServerExit, serverAddress } from '../connection/index.js';
 import { debugLog } from '../debug.js';
 import type { PoolSize } from './options.js';
+import { type ServerInfo, type TimescaleEdition, versionsOf } from './server-info.js';
 import { exitOf, type WatchedContainer, watchExit } from './watch.js';
 
 export interface StartedTimescaleInit {
@@ -16,6 +17,8 @@ export interface StartedTimescaleInit {
   /** Reuse mode: stop() leaves the container running for the next run. */
   keepRunning: boolean;
   extensions: Readonly<Record<string, string>>;
+  /** Versions, edition and encoding read once the server was ready. */
+  server: ServerInfo;
   poolDefaults: Required<PoolSize>;
   onStop: () => void;
 }
@@ -67,9 +70,24 @@ export class StartedTimescale implements AsyncDisposable {
   get reused(): boolean {
     return this.#init.reused;
   }
-  /** Versions of the verified extensions, e.g. `{ timescaledb: '2.19.3', vector: '0.8.0' }`. */
+  /** Versions of the verified extensions, e.g. `{ timescaledb: '2.30.2', vector: '0.8.1' }`. */
   get extensions(): Readonly<Record<string, string>> {
     return this.#init.extensions;
+  }
+  /**
+   * What the server runs: `postgres` and each wanted extension, e.g.
+   * `{ postgres: '17.6', timescaledb: '2.30.2', vector: '0.8.1' }`.
+   */
+  get versions(): Readonly<Record<string, string>> {
+    return versionsOf(this.#init.server);
+  }
+  /** TimescaleDB's edition: `community` (official images) or `apache` (e.g. Debian's packages). */
+  get edition(): TimescaleEdition | undefined {
+    return this.#init.server.edition;
+  }
+  /** Encoding of the container's database (`UTF8` on every image the kit knows). */
+  get encoding(): string {
+    return this.#init.server.encoding;
   }
   get connectionString(): string {
     return this.#init.container.getConnectionUri();

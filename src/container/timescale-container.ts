@@ -7,9 +7,10 @@ import { ServerGoneError } from '../connection/index.js';
 import { debugLog, timed } from '../debug.js';
 import { kitStateDir, withFileLock } from '../file-lock.js';
 import { KIT_VERSION } from '../package-root.js';
+import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { StartupTimeoutError } from './errors.js';
-import { verifyExtensions } from './extensions.js';
+import { applyOfficialInit, verifyExtensions } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
@@ -78,12 +79,11 @@ async function reusePassword(configHash: string): Promise<string> {
   return createHash('sha256').update(`${secret}:${configHash}`).digest('hex').slice(0, 32);
 }
 
-async function dataDirectory(client: ContainerRuntimeClient, image: string): Promise<string> {
+/** The image's data directory and the tmpfs options that let its user own it (pulled first if missing). */
+async function dataDirectory(client: ContainerRuntimeClient, image: string): Promise<DataDirectoryMount | undefined> {
   const name = ImageName.fromString(image);
   if (!(await client.image.exists(name))) await client.image.pull(name);
-  const inspected = await client.image.inspect(name);
-  const pgdata = (inspected.Config?.Env ?? []).find((entry) => entry.startsWith('PGDATA='));
-  return pgdata ? pgdata.slice('PGDATA='.length) : '/var/lib/postgresql/data';
+  return dataDirectoryMount((await client.image.inspect(name)).Config, image);
 }
 
 function serverCommand(options: ResolvedTimescaleOptions): string[] {
@@ -111,8 +111,9 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     });
   container.loopbackOnly = isLocalEngine(client);
   if (options.tmpfs) {
-    const pgdata = await timed('image inspect', () => dataDirectory(client, options.image));
-    container.withTmpFs({ [pgdata]: 'rw' });
+    const mount = await timed('image inspect', () => dataDirectory(client, options.image));
+    if (mount) container.withTmpFs({ [mount.path]: mount.options });
+    else debugLog(`${options.image} runs as a user the kit cannot map: data directory not on tmpfs`);
   }
   if (options.reuse) container.withReuse();
 
@@ -142,6 +143,9 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     const extensions = await timed('extensions verified', () =>
       verifyExtensions(started.getConnectionUri(), options.extensions, options.image),
     );
+    const server = await timed('official init applied', () =>
+      applyOfficialInit(started.getConnectionUri(), options.extensions, options.image),
+    );
     debugLog(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
       client,
@@ -152,6 +156,7 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
       reused,
       keepRunning: options.reuse,
       extensions,
+      server,
       poolDefaults: options.pool,
       onStop: () => running.delete(options.configHash),
     });

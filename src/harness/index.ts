@@ -1,2 +1,2 @@
 export { FileScope, type TestEnd, TestScope } from './lifecycle.js';
-export { attachRun, HANDOVER_ENV, type HandOver, type PreparedRun, prepareRun } from './run.js';
+export { attachRun, HANDOVER_ENV, type HandOver, type PreparedRun, type PrepareOptions, prepareRun } from './run.js';

@@ -11,8 +11,10 @@ import {
 } from '../connection/index.js';
 import type { StartedTimescale } from '../container/index.js';
 import { debugLog } from '../debug.js';
+import { precreatedExtensions } from '../extensions.js';
 import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
 import { currentRunId } from '../run-id.js';
+import { describeExternal, externalLine, startupLine } from './startup-line.js';
 
 /** What the global setup hands to the test workers: serialisable values only. */
 export interface HandOver {
@@ -29,6 +31,13 @@ export interface HandOver {
   container?: { id: string; image: string };
 }
 
+export interface PrepareOptions {
+  /** Test workers the run expects (clones kept waiting). */
+  workers?: number;
+  /** Where the startup line goes (default: stderr); `quiet` / TIMESCALE_TESTKIT_QUIET silence it. */
+  log?: (line: string) => void;
+}
+
 export interface PreparedRun {
   handOver: HandOver;
   server: StartedTimescale | undefined;
@@ -40,12 +49,13 @@ async function prepareTemplate(
   config: ResolvedTestkitConfig,
   runId: string,
   workers: number,
+  wanted: readonly string[],
 ): Promise<{ template: Template; shared: SharedClonePool }> {
   const migrations =
     typeof config.migrations === 'string'
       ? { dir: config.migrations, format: config.format, ...(config.files ? { files: config.files } : {}) }
       : config.migrations;
-  const template = await createTemplate(serverUrl, { migrations, runId });
+  const template = await createTemplate(serverUrl, { migrations, runId, extensions: precreatedExtensions(wanted) });
   try {
     return { template, shared: await template.shareClones(config.shared ?? workers) };
   } catch (error) {
@@ -74,16 +84,22 @@ async function exitOf(server: StartedTimescale, waitMs = 3_000): Promise<ServerE
 export async function prepareRun(
   root: string,
   inline: TestkitConfig = {},
-  { workers = 1 }: { workers?: number } = {},
+  { workers = 1, log = (line) => process.stderr.write(`${line}\n`) }: PrepareOptions = {},
 ): Promise<PreparedRun> {
   const config = await loadConfig(root, inline);
   // loaded here, not at the top: test workers import this module too, and never start a container
-  const server = config.url
-    ? undefined
-    : await (await import('../container/index.js')).startTimescale(config.container);
+  const container = await import('../container/index.js');
+  const server = config.url ? undefined : await container.startTimescale(config.container);
   const serverUrl = config.url ?? (server as StartedTimescale).connectionString;
   const host = new URL(serverUrl).hostname;
   trustHost(host);
+  const wanted = config.container.extensions ?? container.DEFAULT_EXTENSIONS;
+  if (server) {
+    if (!config.quiet) log(startupLine(container, server));
+  } else {
+    const info = await describeExternal(container, serverUrl, wanted);
+    if (!config.quiet) log(externalLine(container, serverUrl, info));
+  }
   const runId = currentRunId();
   const ref: ServerRef = { serverUrl, container: server ? { id: server.id, image: server.image } : undefined };
   let gone: ServerExit | undefined;
@@ -92,7 +108,7 @@ export async function prepareRun(
     void recordServerExit(exit).catch(() => undefined);
     process.stderr.write(`timescale-testkit: ${new ServerGoneError(exit).message}\n`);
   });
-  const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers).catch(
+  const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers, wanted).catch(
     async (error: unknown) => {
       unwatch?.();
       const exit = gone ?? (server && isConnectionLost(error) ? await exitOf(server) : undefined);

@@ -13,6 +13,7 @@ import {
 import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
+import { createDatabaseLikeOfficial } from './contract.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
@@ -34,6 +35,11 @@ export interface TemplateOptions {
   leftoverAgeMs?: number;
   /** Templates of other migrations hashes built longer ago than this are dropped (default 24 h). */
   staleTemplateAgeMs?: number;
+  /**
+   * Extensions the template has before its migrations run (default `['timescaledb']`: what the
+   * official image creates in every database). The template is UTF8 whatever the server's default.
+   */
+  extensions?: readonly string[];
 }
 
 export interface AttachOptions {
@@ -50,6 +56,11 @@ function urlWithDatabase(serverUrl: string, database: string): string {
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
 }
+
+/**
+ * An admin pool whose connections the server ends (it stopping, a forced drop) are logged, not
+ * thrown: a client the pool is closing has no listener of the pool's any more.
+ */
 
 /** Name of the template for a migrations hash. */
 export function templateName(hash: string): string {
@@ -141,7 +152,7 @@ export class Template {
         creating = true;
         if (existing) await dropDatabase(admin, name);
         await timed(`template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
-          await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+          await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
           const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
           if (isMigrationReport(result)) report = result;
           await seal(admin, serverUrl, name);

@@ -1,9 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../connection/index.js';
 import type { PoolSize } from '../container/index.js';
 import { beginTestTransaction, type TestTransaction } from './pinned-pool.js';
 import { forgetTables, type TruncateOptions, type TruncateResult, truncateAll } from './truncate.js';
-
-const noop = () => undefined;
 
 export interface TestDatabaseInit {
   name: string;
@@ -33,13 +32,15 @@ export class TestDatabase implements AsyncDisposable {
   /** A pg Pool on this database (default max 5, min 0), ended by {@link drop}. */
   get pool(): pg.Pool {
     if (!this.#pool) {
-      this.#pool = new pg.Pool({
-        connectionString: this.connectionString,
-        max: this.#init.pool?.max ?? 5,
-        min: this.#init.pool?.min ?? 0,
-      });
-      // an idle connection ended by the server (e.g. the database dropped at teardown) is not a test failure
-      this.#pool.on('error', noop);
+      // a connection ended by the server (e.g. the database dropped at teardown) is not a test failure
+      this.#pool = createPool(
+        {
+          connectionString: this.connectionString,
+          max: this.#init.pool?.max ?? 5,
+          min: this.#init.pool?.min ?? 0,
+        },
+        `clone ${this.name}`,
+      );
     }
     return this.#pool;
   }

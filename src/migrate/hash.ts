@@ -23,3 +23,12 @@ export async function hashMigrations(
 ): Promise<string> {
   return hashPlan(await loadPlan(dir, options.format ?? 'auto', options.files));
 }
+
+/** What a folder resolves to: its format, how many migrations it applies, and its hash. */
+export async function inspectMigrations(
+  dir: string,
+  options: { format?: MigrationFormat | 'auto' } = {},
+): Promise<{ format: MigrationFormat; count: number; hash: string }> {
+  const plan = await loadPlan(dir, options.format ?? 'auto');
+  return { format: plan.format, count: plan.migrations.length, hash: hashPlan(plan) };
+}

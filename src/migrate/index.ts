@@ -8,7 +8,7 @@ export {
   MigrationLockError,
   MigrationOrderError,
 } from './errors.js';
-export { hashMigrations } from './hash.js';
+export { hashMigrations, inspectMigrations } from './hash.js';
 export {
   type CommandMigratorOptions,
   commandMigrator,

@@ -19,7 +19,7 @@ import {
 } from '../../src/index.js';
 import { cli } from './support.js';
 
-const COMMANDS = ['up', 'down', 'status', 'prune', 'migrate', 'seed'];
+const COMMANDS = ['up', 'down', 'status', 'prune', 'migrate', 'seed', 'doctor'];
 
 describe('timescale-testkit usage', () => {
   it('--help lists every command and the exit codes; --version prints the package version', async () => {

@@ -3,10 +3,10 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRun, prepareRun } from '../../src/harness/index.js';
-import { FileDatabase, openTestSession } from '../../src/index.js';
+import { DEFAULT_IMAGE, FileDatabase, openTestSession } from '../../src/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const image = process.env.TIMESCALE_TESTKIT_IMAGE ?? 'timescale/timescaledb:2.19.3-pg17';
+const image = process.env.TIMESCALE_TESTKIT_IMAGE ?? DEFAULT_IMAGE;
 
 describe('external server mode', () => {
   let server: StartedPostgreSqlContainer;
