@@ -48,7 +48,7 @@ export async function tempProject(
 
 /** The reuse hash of the containers `up` starts in a project folder (known before it starts them). */
 export async function configHashOf(dir: string): Promise<string> {
-  return resolveOptions((await loadConfig(dir)).container).configHash;
+  return resolveOptions((await loadConfig(dir, {}, { requireMigrations: false })).container).configHash;
 }
 
 /**
