@@ -8,7 +8,7 @@ export {
 export { type ServerExit, ServerGoneError } from './connection/index.js';
 export * from './container/index.js';
 export * from './domain/index.js';
-export { TimescaleTestkitError } from './errors.js';
+export { TimescaleTestkitError } from './errors/index.js';
 export * from './factories/index.js';
 export * from './isolation/index.js';
 export {

@@ -1,4 +1,5 @@
 export { checkout, connectClient, createPool, ensureConnected } from './clients.js';
+export { withDatabase } from './database-url.js';
 export { isConnectionLost, lostReason } from './lost.js';
 export {
   explainingLoss,

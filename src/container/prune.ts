@@ -1,7 +1,9 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { connectDocker } from './docker.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID } from './labels.js';
+
+const debug = logger('container');
 
 export interface PruneOptions {
   /** Only containers of this run. */
@@ -68,10 +70,10 @@ export async function pruneContainers(options: PruneOptions = {}): Promise<Prune
     if (await removeContainer(client, info.Id)) {
       removed.push({ id: info.Id, image: info.Image, runId: labels[LABEL_RUN_ID], reuse });
     } else {
-      debugLog(`container ${info.Id.slice(0, 12)} is still there after its removal`);
+      debug(`container ${info.Id.slice(0, 12)} is still there after its removal`);
     }
   }
-  debugLog(`pruned ${removed.length} container(s)`);
+  debug(`pruned ${removed.length} container(s)`);
   return removed;
 }
 

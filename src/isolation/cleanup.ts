@@ -1,7 +1,9 @@
 import type pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { dropDatabase, listKitDatabases } from './admin.js';
 import { parseMarker } from './marker.js';
+
+const debug = logger('isolation');
 
 /** Drops the kit's clones of other runs that are older than `olderThanMs` (crashed runs). */
 export async function dropLeftoverClones(admin: pg.Pool, runId: string, olderThanMs: number): Promise<string[]> {
@@ -13,7 +15,7 @@ export async function dropLeftoverClones(admin: pg.Pool, runId: string, olderTha
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }
-  if (dropped.length > 0) debugLog(`dropped ${dropped.length} leftover clone(s)`);
+  if (dropped.length > 0) debug(`dropped ${dropped.length} leftover clone(s)`);
   return dropped;
 }
 
@@ -31,7 +33,7 @@ export async function dropStaleTemplates(admin: pg.Pool, current: string, olderT
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }
-  if (dropped.length > 0) debugLog(`dropped ${dropped.length} stale template(s)`);
+  if (dropped.length > 0) debug(`dropped ${dropped.length} stale template(s)`);
   return dropped;
 }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { envFlag } from '../env.js';
+import { envFlag } from '../env/index.js';
 import { UnsafeDatabaseError } from './errors.js';
 
 /** Every database the kit creates carries a comment that starts with this. */

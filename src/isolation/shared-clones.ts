@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { cloneDatabase } from './admin.js';
 import { type DatabaseMarker, MARKER_PREFIX } from './marker.js';
+
+const debug = logger('isolation');
 
 /**
  * Clones made ahead by the run's global setup for the workers to claim, so a test file starts
@@ -56,7 +58,7 @@ export class SharedClonePool {
     this.#loop = (async () => {
       while (!this.#stopped) {
         await sleep(intervalMs);
-        await this.#fill().catch((error: unknown) => debugLog(`shared clone pool: ${String(error)}`));
+        await this.#fill().catch((error: unknown) => debug(`shared clone pool: ${String(error)}`));
       }
     })();
   }
@@ -86,11 +88,11 @@ export async function claimShared(admin: pg.Pool, runId: string, name: string): 
       await admin.query(
         `ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${claimed}; ALTER DATABASE ${claimed} WITH ALLOW_CONNECTIONS true`,
       );
-      debugLog(`claimed shared clone ${datname} as ${name}`);
+      debug(`claimed shared clone ${datname} as ${name}`);
       return true;
     } catch (error) {
       // another worker renamed it first (it no longer exists under that name): try the next
-      debugLog(`shared clone ${datname} not claimed: ${(error as Error).message}`);
+      debug(`shared clone ${datname} not claimed: ${(error as Error).message}`);
     }
   }
   return false;

@@ -2,7 +2,8 @@ import { threadId } from 'node:worker_threads';
 import pg from 'pg';
 import { checkout, connectClient, createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
-import { debugLog, timed } from '../debug.js';
+import { createDatabaseLikeOfficial } from '../contract/index.js';
+import { currentRunId, logger, timed } from '../env/index.js';
 import {
   isMigrationReport,
   type MigrationReport,
@@ -10,13 +11,13 @@ import {
   migratorHash,
   toMigrator,
 } from '../migrate/index.js';
-import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
-import { createDatabaseLikeOfficial } from './contract.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
+
+const debug = logger('isolation');
 
 export interface TemplateOptions {
   /**
@@ -147,11 +148,11 @@ export class Template {
       const existing = rows[0];
       const marker = parseMarker(existing?.comment);
       if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
-        debugLog(`template ${name} reused`);
+        debug(`template ${name} reused`);
       } else {
         creating = true;
         if (existing) await dropDatabase(admin, name);
-        await timed(`template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
+        await timed(debug, `template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
           await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
           const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
           if (isMigrationReport(result)) report = result;
@@ -230,7 +231,7 @@ export class Template {
     const started = performance.now();
     const name = await (this.#ready.shift() ?? this.#claimOrMake());
     this.#refill();
-    debugLog(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
+    debug(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
     return new TestDatabase({
       name,
       connectionString: urlWithDatabase(this.serverUrl, name),
@@ -259,7 +260,7 @@ export class Template {
       .then(() => {
         this.#mine.delete(name);
       })
-      .catch((error: unknown) => debugLog(`drop ${name} failed: ${String(error)}`))
+      .catch((error: unknown) => debug(`drop ${name} failed: ${String(error)}`))
       .finally(() => this.#drops.delete(dropping));
     this.#drops.add(dropping);
   }

@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 import { FileScope, HANDOVER_ENV, type HandOver, type TestScope } from '../harness/index.js';
 import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { debugLog, timed } from '../debug.js';
+import { logger, timed } from '../env/index.js';
 import { MigrationChecksumError, MigrationOrderError } from './errors.js';
 import { applyMigration } from './execute.js';
 import { hashPlan } from './hash.js';
@@ -16,6 +16,8 @@ import {
   type MigrationReport,
 } from './types.js';
 import { stopBackgroundWorkers } from './workers.js';
+
+const debug = logger('migrate');
 
 const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
@@ -64,7 +66,7 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
   const session = await openSession(target);
   try {
     const { client } = session;
-    const release = await timed('migrate lock', () =>
+    const release = await timed(debug, 'migrate lock', () =>
       acquireLock(client, `${ledger.schema}.${ledger.table}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     );
     try {
@@ -75,14 +77,14 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
       if (pending.length > 0) await stopBackgroundWorkers(client);
       for (const migration of pending) {
         applied.push(
-          await timed(`migrate ${migration.file}`, () =>
+          await timed(debug, `migrate ${migration.file}`, () =>
             applyMigration(client, migration, ledger, serverEncoding ? { serverEncoding } : {}),
           ),
         );
         await stopBackgroundWorkers(client);
       }
       const totalMs = Math.round((performance.now() - started) * 10) / 10;
-      debugLog(`migrate ${plan.dir}: ${applied.length} applied, ${skipped.length} skipped (${plan.format})`);
+      debug(`migrate ${plan.dir}: ${applied.length} applied, ${skipped.length} skipped (${plan.format})`);
       return { format: plan.format, hash, applied, skipped, totalMs };
     } finally {
       await release();

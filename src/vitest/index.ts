@@ -1,6 +1,6 @@
 import { test as base, inject } from 'vitest';
 import type { Factories } from '../domain/index.js';
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 import { FileScope, type HandOver, type TestScope } from '../harness/index.js';
 import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 

@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from './errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
 /*
  * The one place that names images. Why this default (public sources, checked 2026-11):
