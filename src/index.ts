@@ -5,7 +5,7 @@ export {
   type ResolvedTestkitConfig,
   type TestkitConfig,
 } from './config/index.js';
-export { type ServerExit, ServerGoneError } from './connection/index.js';
+export { type DatabaseHandle, type ServerExit, ServerGoneError, type SqlTarget } from './connection/index.js';
 export * from './container/index.js';
 export * from './domain/index.js';
 export { TimescaleTestkitError } from './errors/index.js';
@@ -37,7 +37,6 @@ export {
   MigrationOrderError,
   type MigrationReport,
   type MigrationsSource,
-  type MigrationTarget,
   type Migrator,
   migrate,
 } from './migrate/index.js';

@@ -12,3 +12,4 @@ export {
   type ServerRef,
   serverAddress,
 } from './server-gone.js';
+export { type Connection, connectionOf, type DatabaseHandle, type SqlTarget } from './sql-target.js';

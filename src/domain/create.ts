@@ -1,10 +1,10 @@
+import type { SqlTarget } from '../connection/index.js';
 import {
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
   type FactoryContextOptions,
   type FactorySpec,
-  type Queryable,
 } from '../factories/index.js';
 import { agentSignalFactory, agentStatusFactory } from './agents.js';
 import {
@@ -62,7 +62,7 @@ export interface Factories {
  * Binds all domain factories to `db` (a pg Pool, Client, PoolClient, connection string, or an
  * object with `pool` / `query`) with one seed: the same seed gives the same rows.
  */
-export function createFactories(db: Queryable, options: CreateFactoriesOptions = {}): Factories {
+export function createFactories(db: SqlTarget, options: CreateFactoriesOptions = {}): Factories {
   const context = new FactoryContext(db, options);
   const candlestick = candlestickFactory.bind(context);
   const performanceMetric = performanceMetricFactory.bind(context);

@@ -1,8 +1,9 @@
+import type { SqlTarget } from '../connection/index.js';
 import { atRow, buildRow, buildTree, toRequest } from './build.js';
 import { defaultContext, FactoryContext, type FactoryContextOptions } from './context.js';
 import { createRows, insertReady } from './create.js';
 import { type Attrs, type Definition, normalize } from './definition.js';
-import type { Executor, Queryable } from './queryable.js';
+import type { Executor } from './queryable.js';
 import type {
   Association,
   BuildOptions,
@@ -58,7 +59,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   /** The same factory bound to a database (new context) or to an existing {@link FactoryContext}. */
-  bind(target: Queryable | Executor | FactoryContext, options?: FactoryContextOptions): Factory<Row, S> {
+  bind(target: SqlTarget | Executor | FactoryContext, options?: FactoryContextOptions): Factory<Row, S> {
     const context = target instanceof FactoryContext ? target : new FactoryContext(target, options);
     return new Factory<Row, S>(this.definition, context, this.#traits);
   }

@@ -25,7 +25,7 @@ export {
   type LintTarget,
   lintFactoryList,
 } from './lint.js';
-export type { Executor, PoolLike, Queryable, QueryFunction } from './queryable.js';
+export type { Executor, QueryRunner } from './queryable.js';
 export { toExecutor } from './queryable.js';
 export type * from './types.js';
 export { Checker, type CheckOptions } from './validation.js';

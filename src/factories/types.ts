@@ -1,6 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import type { Factory } from './define.js';
-import type { QueryFunction } from './queryable.js';
+import type { QueryRunner } from './queryable.js';
 import type { Checker } from './validation.js';
 
 export type EmptyObject = Record<never, never>;
@@ -65,7 +65,7 @@ export type AttributeFunction<Row, Transient> = (context: AttributeContext<Row, 
 
 export interface CreateContext<Transient> extends BuildContext<Transient> {
   /** The database the row went to. */
-  readonly db: QueryFunction;
+  readonly db: QueryRunner;
   /** Another factory bound to the same database, seed and sequences. */
   use<R extends object, S extends FactorySpec>(factory: Factory<R, S>): Factory<R, S>;
 }

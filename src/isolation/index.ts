@@ -2,15 +2,15 @@ export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';
-export {
-  FileDatabase,
-  ISOLATION_MODES,
-  type IsolatedDatabase,
-  type IsolationMode,
-  openTestSession,
-  type TestSession,
-} from './session.js';
 export { SharedClonePool } from './shared-clones.js';
 export { type AttachOptions, createTemplate, Template, type TemplateOptions, templateName } from './template.js';
 export { TestDatabase } from './test-database.js';
+export {
+  FileClone,
+  ISOLATION_MODES,
+  type IsolatedDatabase,
+  type IsolationMode,
+  isolateTest,
+  type TestIsolation,
+} from './test-isolation.js';
 export { forgetTables, LEDGER_TABLES, type TruncateOptions, type TruncateResult, truncateAll } from './truncate.js';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Connection } from '../connection/index.js';
 import { envFlag } from '../env/index.js';
 import { UnsafeDatabaseError } from './errors.js';
 
@@ -62,7 +63,7 @@ function allowAny(unsafe: boolean | undefined): boolean {
  * true when it checked, false when an opt-out (`unsafe`, TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE)
  * skipped the check.
  */
-export async function assertDisposable(client: Connectable, action: string, unsafe?: boolean): Promise<boolean> {
+export async function assertDisposable(client: Connection, action: string, unsafe?: boolean): Promise<boolean> {
   if (allowAny(unsafe)) return false;
   const host = hostOf(client);
   if (!isSafeHost(host)) {
@@ -76,9 +77,7 @@ export async function assertDisposable(client: Connectable, action: string, unsa
   return true;
 }
 
-type Connectable = pg.Pool | pg.Client | pg.PoolClient;
-
-function paramsOf(client: Connectable): { host: string; database: string } {
+function paramsOf(client: Connection): { host: string; database: string } {
   const options: { host?: unknown; database?: unknown; connectionString?: unknown } =
     'options' in client && client.options ? client.options : (client as pg.Client);
   if (typeof options.connectionString === 'string') {
@@ -92,10 +91,10 @@ function paramsOf(client: Connectable): { host: string; database: string } {
 }
 
 /** The host a pool or client connects to, as configured (no connection made). */
-export function hostOf(client: Connectable): string {
+export function hostOf(client: Connection): string {
   return paramsOf(client).host;
 }
 
-function databaseOf(client: Connectable): string {
+function databaseOf(client: Connection): string {
   return paramsOf(client).database;
 }

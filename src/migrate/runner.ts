@@ -1,12 +1,13 @@
 import type pg from 'pg';
+import type { SqlTarget } from '../connection/index.js';
 import { logger, timed } from '../env/index.js';
+import { openMigrationConnection } from './connection.js';
 import { MigrationChecksumError, MigrationOrderError } from './errors.js';
 import { applyMigration } from './execute.js';
 import { hashPlan } from './hash.js';
 import { Ledger, type LedgerRow } from './ledger.js';
 import { loadPlan } from './load.js';
 import { acquireLock } from './lock.js';
-import { type MigrationTarget, openSession } from './session.js';
 import {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,
@@ -58,14 +59,14 @@ export function pendingMigrations(
  * Applies the folder's pending migrations to `target`, once, under a per-database advisory lock:
  * concurrent runners wait and then find nothing left to do.
  */
-export async function migrate(target: MigrationTarget, options: MigrateOptions): Promise<MigrationReport> {
+export async function migrate(target: SqlTarget, options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
   const plan = await loadPlan(options.dir, options.format ?? 'auto', options.files);
   const hash = hashPlan(plan);
   const ledger = new Ledger(options.schema ?? 'public', options.table ?? DEFAULT_MIGRATIONS_TABLE);
-  const session = await openSession(target);
+  const connection = await openMigrationConnection(target);
   try {
-    const { client } = session;
+    const { client } = connection;
     const release = await timed(debug, 'migrate lock', () =>
       acquireLock(client, `${ledger.schema}.${ledger.table}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     );
@@ -90,6 +91,6 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
       await release();
     }
   } finally {
-    await session.close();
+    await connection.close();
   }
 }

@@ -20,7 +20,7 @@ describe('factories inside a per-test transaction (isolation layer)', () => {
   test('graphs, pipelined series and lint run on the pinned connection and roll back', async () => {
     const transaction = await beginTestTransaction(pool);
     try {
-      const factories = createFactories({ pool: transaction.pool }, { seed: 31 });
+      const factories = createFactories(transaction.pool, { seed: 31 });
       const graph = await factories.graph({ sessions: 3, ordersPerSession: 2, tradesPerOrder: 2 });
       expect(graph.trades).toHaveLength(12);
       expect(await factories.candlestick.series({ count: 12_000, batchSize: 2_000, returning: false })).toBe(12_000);

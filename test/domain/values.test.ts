@@ -113,7 +113,7 @@ describe('lists and graphs are all or nothing', () => {
       expect(await total()).toBe(0);
       const transaction = await beginTestTransaction(pool);
       try {
-        const pinned = createFactories({ pool: transaction.pool }, { seed: 78 });
+        const pinned = createFactories(transaction.pool, { seed: 78 });
         await expect(pinned.graph({ sessions: 1 })).rejects.toMatchObject({ constraint: 'no_trades_today' });
         expect(await total(transaction.pool)).toBe(0);
         expect((await pinned.graph({ sessions: 1, tradesPerOrder: 0 })).orders).toHaveLength(3);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
+import type { SqlTarget } from '../../src/connection/index.js';
 import {
   belongsTo,
   defineFactory,
@@ -327,12 +328,13 @@ describe('queryables', () => {
     const byUrl = new FactoryContext(database.url, next());
     expect((await owner.bind(byUrl).create()).name).toMatch(/^owner-/);
     await byUrl.end();
-    const wrapped = { pool };
+    // lookalikes outside the SqlTarget type still work at run time: an object with a pool, or with query()
+    const wrapped = { pool } as unknown as SqlTarget;
     expect((await owner.bind(wrapped, next()).create()).id).toBeTypeOf('number');
     const handle = { pool, connectionString: database.url };
     expect(toExecutor(handle).key).toBe(database.url);
     expect((await owner.bind(handle, next()).create()).id).toBeTypeOf('number');
-    const minimal = { query: (text: string, values?: unknown[]) => pool.query(text, values) };
+    const minimal = { query: (text: string, values?: unknown[]) => pool.query(text, values) } as unknown as SqlTarget;
     expect((await owner.bind(minimal, next()).create()).id).toBeTypeOf('number');
     expect(() => toExecutor({} as never)).toThrow(TypeError);
   });

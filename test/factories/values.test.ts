@@ -477,7 +477,7 @@ describe('a graph is written all or nothing', () => {
     const transaction = await beginTestTransaction(pool);
     try {
       const before = await counts(transaction.pool);
-      const items = item.bind({ pool: transaction.pool }, next());
+      const items = item.bind(transaction.pool, next());
       await expect(items.createList(3, (index) => ({ at: index === 2 ? 'never' : new Date(0) }))).rejects.toThrow(
         FactoryInsertError,
       );
