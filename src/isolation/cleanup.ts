@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { logger } from '../env/index.js';
 import { dropDatabase, listKitDatabases } from './admin.js';
 import { parseMarker } from './marker.js';
+import { runPrefix } from './names.js';
 
 const debug = logger('isolation');
 
@@ -42,7 +43,7 @@ export async function dropStaleTemplates(admin: pg.Pool, current: string, olderT
  * marker, and by name for a clone caught between its creation and its marker.
  */
 export async function dropRunClones(admin: pg.Pool, runId: string): Promise<string[]> {
-  const prefix = `tk_${runId}_`.toLowerCase();
+  const prefix = runPrefix(runId);
   const { rows } = await admin.query<{ name: string; comment: string | null }>(
     "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE NOT datistemplate",
   );
@@ -50,7 +51,7 @@ export async function dropRunClones(admin: pg.Pool, runId: string): Promise<stri
   for (const db of rows) {
     const marker = parseMarker(db.comment);
     const ours = marker ? marker.kind === 'clone' && marker.runId === runId : db.name.startsWith(prefix);
-    if (!ours || marker?.kept) continue;
+    if (!ours || (marker?.kind === 'clone' && marker.kept)) continue;
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }

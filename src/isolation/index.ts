@@ -1,9 +1,10 @@
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
+export { cloneName, runPrefix, sharedPrefix, templateName } from './names.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';
 export { SharedClonePool } from './shared-clones.js';
-export { type AttachOptions, createTemplate, Template, type TemplateOptions, templateName } from './template.js';
+export { type AttachOptions, createTemplate, Template, type TemplateOptions } from './template.js';
 export { TestDatabase } from './test-database.js';
 export {
   FileClone,

@@ -6,14 +6,27 @@ import { UnsafeDatabaseError } from './errors.js';
 /** Every database the kit creates carries a comment that starts with this. */
 export const MARKER_PREFIX = 'timescale-testkit:';
 
-export interface DatabaseMarker {
-  kind: 'template' | 'clone';
+interface MarkerBase {
+  /** The run that made the database. */
   runId: string;
   createdAt: number;
+}
+
+/** A migrated template: `hash` is the migrations' hash it was built for. */
+export interface TemplateMarker extends MarkerBase {
+  kind: 'template';
   hash: string;
+}
+
+/** A clone of `template`. */
+export interface CloneMarker extends MarkerBase {
+  kind: 'clone';
+  template: string;
   /** Set on a clone kept after a failed test: teardown leaves it. */
   kept?: boolean;
 }
+
+export type DatabaseMarker = TemplateMarker | CloneMarker;
 
 export function markerComment(marker: DatabaseMarker): string {
   return `${MARKER_PREFIX}${JSON.stringify(marker)}`;
@@ -22,7 +35,13 @@ export function markerComment(marker: DatabaseMarker): string {
 export function parseMarker(comment: string | null | undefined): DatabaseMarker | undefined {
   if (!comment?.startsWith(MARKER_PREFIX)) return undefined;
   try {
-    return JSON.parse(comment.slice(MARKER_PREFIX.length)) as DatabaseMarker;
+    const marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as DatabaseMarker & { hash?: string };
+    // version 0.1 wrote a clone's template into `hash`
+    if (marker.kind === 'clone' && marker.template === undefined && marker.hash !== undefined) {
+      const { hash, ...clone } = marker;
+      return { ...clone, template: hash };
+    }
+    return marker;
   } catch {
     return undefined;
   }

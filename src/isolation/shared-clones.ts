@@ -3,16 +3,9 @@ import pg from 'pg';
 import { logger } from '../env/index.js';
 import { cloneDatabase } from './admin.js';
 import { type DatabaseMarker, MARKER_PREFIX } from './marker.js';
+import { sharedPrefix } from './names.js';
 
 const debug = logger('isolation');
-
-/**
- * Clones made ahead by the run's global setup for the workers to claim, so a test file starts
- * without waiting for a copy. Claiming is a RENAME, which exactly one worker can win.
- */
-export function sharedPrefix(runId: string): string {
-  return `tk_${runId}_shared_`.toLowerCase();
-}
 
 /**
  * Keeps `size` clones waiting for the workers, like IntegreSQL's pool: the run's global setup
@@ -44,7 +37,12 @@ export class SharedClonePool {
   async #fill(): Promise<void> {
     for (let missing = this.size - (await this.#waiting()); missing > 0 && !this.#stopped; missing--) {
       this.#counter++;
-      const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.template };
+      const marker: DatabaseMarker = {
+        kind: 'clone',
+        runId: this.runId,
+        createdAt: Date.now(),
+        template: this.template,
+      };
       await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker, {
         allowConnections: false,
       });

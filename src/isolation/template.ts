@@ -1,4 +1,3 @@
-import { threadId } from 'node:worker_threads';
 import pg from 'pg';
 import { checkout, connectClient, createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
@@ -9,11 +8,13 @@ import {
   type MigrationReport,
   type MigrationsSource,
   migratorHash,
+  stopBackgroundWorkers,
   toMigrator,
 } from '../migrate/index.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
+import { cloneName, templateName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
 
@@ -63,20 +64,11 @@ function urlWithDatabase(serverUrl: string, database: string): string {
  * thrown: a client the pool is closing has no listener of the pool's any more.
  */
 
-/** Name of the template for a migrations hash. */
-export function templateName(hash: string): string {
-  return `tk_tpl_${hash.slice(0, 24)}`;
-}
-
 /** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
 async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
   const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
   try {
-    const { rows } = await client.query<{ fn: string | null }>(
-      "SELECT coalesce(to_regproc('_timescaledb_functions.stop_background_workers'), to_regproc('_timescaledb_internal.stop_background_workers'))::text AS fn",
-    );
-    const fn = rows[0]?.fn;
-    if (fn) await client.query(`SELECT ${fn}()`);
+    await stopBackgroundWorkers(client);
   } finally {
     await client.end();
   }
@@ -187,13 +179,13 @@ export class Template {
   #nextName(): string {
     this.#counter++;
     // pid and thread id: vitest's 'threads' pool runs several workers in one process
-    return `tk_${this.runId}_${process.pid}_${threadId}_${this.#counter}`.toLowerCase().slice(0, 63);
+    return cloneName(this.runId, this.#counter);
   }
 
   #make(): Promise<string> {
     const name = this.#nextName();
     this.#mine.add(name);
-    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.name };
+    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), template: this.name };
     return cloneDatabase(this.#admin, this.name, name, marker).then(() => name);
   }
 
@@ -248,7 +240,7 @@ export class Template {
         kind: 'clone',
         runId: this.runId,
         createdAt: Date.now(),
-        hash: this.name,
+        template: this.name,
         kept: true,
       };
       await this.#admin.query(

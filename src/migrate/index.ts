@@ -35,3 +35,4 @@ export {
   type MigrationFormat,
   type MigrationReport,
 } from './types.js';
+export { stopBackgroundWorkers } from './workers.js';
