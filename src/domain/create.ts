@@ -1,5 +1,6 @@
 import type { SqlTarget } from '../connection/index.js';
 import {
+  type Bound,
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
@@ -33,13 +34,13 @@ export type CreateFactoriesOptions = FactoryContextOptions;
 
 /** Every domain factory bound to one database, seed and set of sequences. */
 export interface Factories {
-  tradingSession: typeof tradingSessionFactory;
-  order: typeof orderFactory;
-  trade: typeof tradeFactory;
-  position: typeof positionFactory;
-  agentStatus: typeof agentStatusFactory;
-  agentSignal: typeof agentSignalFactory;
-  llmDecision: typeof llmDecisionFactory;
+  tradingSession: Bound<typeof tradingSessionFactory>;
+  order: Bound<typeof orderFactory>;
+  trade: Bound<typeof tradeFactory>;
+  position: Bound<typeof positionFactory>;
+  agentStatus: Bound<typeof agentStatusFactory>;
+  agentSignal: Bound<typeof agentSignalFactory>;
+  llmDecision: Bound<typeof llmDecisionFactory>;
   candlestick: CandlestickFactory;
   performanceMetric: PerformanceMetricFactory;
   /** The seed in use: print it when a test fails, replay with TIMESCALE_TESTKIT_SEED. */
@@ -49,7 +50,7 @@ export interface Factories {
   /** Restart sequences and reseed every faker (between tests). */
   resetSequences(): void;
   /** Your own factory bound to the same database, seed and sequences. */
-  use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S>): Factory<Row, S>;
+  use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S, boolean>): Factory<Row, S, true>;
   /** A vector at exactly `cosine` similarity to `target`, drawn from this set's seed. */
   similarTo(target: EmbeddingSource, cosine: number): number[];
   /** Sessions with orders with trades, level by level. */

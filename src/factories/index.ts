@@ -9,6 +9,7 @@ export {
 export { type DecimalInput, decimal } from './decimal.js';
 export {
   type BelongsToOptions,
+  type Bound,
   belongsTo,
   defineFactory,
   Factory,

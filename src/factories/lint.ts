@@ -4,6 +4,7 @@ import { Factory } from './define.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
 import { toExecutor } from './queryable.js';
+import type { EmptyObject } from './types.js';
 
 export interface LintCase {
   factory: string;
@@ -86,7 +87,7 @@ export async function lintFactoryList(
             report.checked.push(kase);
             await connection.query('SAVEPOINT tk_lint');
             try {
-              await new Factory(definition, bound, traits).createList(options.count ?? 2);
+              await new Factory<object, EmptyObject, true>(definition, bound, traits).createList(options.count ?? 2);
               await connection.query('RELEASE SAVEPOINT tk_lint');
             } catch (error) {
               await connection.query('ROLLBACK TO SAVEPOINT tk_lint; RELEASE SAVEPOINT tk_lint');

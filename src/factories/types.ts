@@ -67,7 +67,7 @@ export interface CreateContext<Transient> extends BuildContext<Transient> {
   /** The database the row went to. */
   readonly db: QueryRunner;
   /** Another factory bound to the same database, seed and sequences. */
-  use<R extends object, S extends FactorySpec>(factory: Factory<R, S>): Factory<R, S>;
+  use<R extends object, S extends FactorySpec>(factory: Factory<R, S, boolean>): Factory<R, S, true>;
 }
 
 export type AfterCreate<Row, Transient> = (row: Row, context: CreateContext<Transient>) => unknown;
@@ -83,7 +83,7 @@ export type Trait<Row, Transient> = AttributeFunction<Row, Transient> | TraitObj
 
 export interface Association<Row> {
   /** The parent factory (a thunk, so factories can refer to each other in any order). */
-  readonly factory: () => Factory<object, FactorySpec>;
+  readonly factory: () => Factory<object, FactorySpec, boolean>;
   /** The column holding the parent's key. */
   readonly foreignKey: keyof Row & string;
   /** The parent's key, default `id`. */

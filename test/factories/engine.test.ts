@@ -285,6 +285,8 @@ describe('errors', () => {
     expect(() => widgets.build({}, { traits: ['shiny' as never] })).toThrow(/unknown trait "shiny"/);
     const ghost = defineFactory<{ id: number }>({ table: 'nowhere', defaults: () => ({ id: 1 }) });
     await expect(ghost.bind(pool).create()).rejects.toMatchObject({ code: 'FACTORY_TABLE' });
+    // creating through an unbound factory is a type error, and at run time (plain JavaScript) a typed one
+    // @ts-expect-error the factory is not bound to a database
     await expect(widget.create()).rejects.toMatchObject({ code: 'FACTORY_UNBOUND' });
     await expect(widgets.create({ owner: { name: 'no id' } })).rejects.toMatchObject({ code: 'FACTORY_ASSOCIATION' });
   });
