@@ -12,6 +12,7 @@ export {
 export { type EngineProbe, type ImageAvailability, probeEngine } from './docker.js';
 export { DockerUnavailableError, ExtensionMissingError, StartupTimeoutError } from './errors.js';
 export { verifyExtensions } from './extensions.js';
+export { LockTimeoutError } from './lock.js';
 export {
   currentRunId,
   DEFAULT_EXTENSIONS,

@@ -1,4 +1,5 @@
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
+export { ClientNotReleasedError, TestEndedError } from './ended.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
 export { cloneName, runPrefix, sharedPrefix, templateName } from './names.js';

@@ -1,14 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  createFactories,
-  decimal,
-  defineFactory,
-  type Factories,
-  lintFactories,
-  REFERENCE_DATE,
-  realizedPnl,
-} from '../../src/index.js';
+import { lintFactories, realizedPnl } from '../../src/domain/index.js';
+import { REFERENCE_DATE } from '../../src/factories/index.js';
+import { createFactories, decimal, defineFactory, type Factories } from '../../src/index.js';
 import { schemaDatabase, REFERENCE_TABLES as TABLES } from '../support/server.js';
 
 type Table = (typeof TABLES)[number];

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { beginTestTransaction, createFactories, lintFactories } from '../../src/index.js';
+import { lintFactories } from '../../src/domain/index.js';
+import { createFactories } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { schemaDatabase } from '../support/server.js';
 
 let database: Awaited<ReturnType<typeof schemaDatabase>>;

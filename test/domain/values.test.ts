@@ -1,13 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  beginTestTransaction,
-  createFactories,
-  type Factories,
-  FactoryInsertError,
-  FactoryValidationError,
-  orderFactory,
-} from '../../src/index.js';
+import { orderFactory } from '../../src/domain/index.js';
+import { createFactories, type Factories, FactoryInsertError, FactoryValidationError } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { schemaDatabase, REFERENCE_TABLES as TABLES } from '../support/server.js';
 
 // The trading factories on hostile input: nothing half-written, every error typed and named.

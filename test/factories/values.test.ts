@@ -1,15 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lintFactoryList } from '../../src/factories/index.js';
 import {
-  beginTestTransaction,
   belongsTo,
   decimal,
   defineFactory,
   FactoryError,
   FactoryInsertError,
   FactoryValidationError,
-  lintFactoryList,
 } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { scratchDatabase } from '../support/server.js';
 
 // Every value a factory is given is checked before anything is written; what only the database

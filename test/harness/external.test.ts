@@ -3,7 +3,8 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRun, prepareRun } from '../../src/harness/index.js';
-import { DEFAULT_IMAGE, FileClone, isolateTest } from '../../src/index.js';
+import { DEFAULT_IMAGE } from '../../src/index.js';
+import { FileClone, isolateTest } from '../../src/isolation/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const image = process.env.TIMESCALE_TESTKIT_IMAGE ?? DEFAULT_IMAGE;

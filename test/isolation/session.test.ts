@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, FileClone, isolateTest, type Template } from '../../src/index.js';
+import { createTemplate, type Template } from '../../src/index.js';
+import { FileClone, isolateTest } from '../../src/isolation/index.js';
 import { serverUrl } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '../../src/index.js';
+import { createTemplate } from '../../src/index.js';
 import { dropRunClones } from '../../src/isolation/cleanup.js';
+import { dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '../../src/isolation/index.js';
 import { parseMarker } from '../../src/isolation/marker.js';
 import { sharedPrefix } from '../../src/isolation/names.js';
 import { claimShared } from '../../src/isolation/shared-clones.js';
