@@ -122,8 +122,8 @@ function isExecutor(value: SqlTarget | Executor): value is Executor {
   return (
     typeof value === 'object' &&
     'key' in value &&
-    'session' in value &&
-    typeof value.session === 'function' &&
+    'withConnection' in value &&
+    typeof value.withConnection === 'function' &&
     'transaction' in value &&
     typeof value.transaction === 'function'
   );

@@ -15,6 +15,8 @@ function entryPoints(): Map<string, string> {
   const entries = new Map<string, string>();
   for (const [key, value] of Object.entries(exports)) {
     if (key === './package.json') continue;
+    // files shipped as they are (jest-preset.cjs) are not built entry points
+    if (typeof value === 'string' && !value.startsWith('./dist/')) continue;
     const built = JSON.stringify(value).match(/"\.\/dist\/([\w/-]+)\.js"/)?.[1];
     const source = built ? sources.get(built) : undefined;
     if (!source) throw new Error(`no source for the entry point ${key}`);
@@ -24,7 +26,9 @@ function entryPoints(): Map<string, string> {
 }
 
 /** Names a module exports, from its explicit export lists and declarations. */
-function exportedNames(source: string): Set<string> {
+function exportedNames(text: string): Set<string> {
+  // a module augmentation (`declare module 'vitest' { ... }`) exports nothing of the entry's own
+  const source = text.replace(/declare module '[^']+' \{[\s\S]*?\n\}/g, '');
   const names = new Set<string>();
   for (const match of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const part of (match[1] ?? '').split(',')) {
