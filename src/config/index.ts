@@ -150,7 +150,15 @@ export async function loadConfig(
   };
 }
 
-/** Identity helper that type-checks a config file: `export default defineConfig({ ... })`. */
+/**
+ * Identity helper that type-checks a config file.
+ *
+ * @example
+ * ```ts
+ * // timescale-testkit.config.ts
+ * export default defineConfig({ migrations: './db/migrations', isolation: 'transaction', keepFailed: true })
+ * ```
+ */
 export function defineConfig(config: TestkitConfig): TestkitConfig {
   return config;
 }

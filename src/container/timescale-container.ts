@@ -174,7 +174,14 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
   }
 }
 
-/** Fluent builder in the style of testcontainers' modules; ends in {@link start}. */
+/**
+ * Fluent builder in the style of testcontainers' modules; ends in {@link TimescaleContainer.start}.
+ *
+ * @example
+ * ```ts
+ * const server = await new TimescaleContainer().withReuse().withSettings({ work_mem: '16MB' }).start()
+ * ```
+ */
 export class TimescaleContainer {
   #options: TimescaleOptions;
 
@@ -233,7 +240,18 @@ export class TimescaleContainer {
   }
 }
 
-/** Starts a TimescaleDB + pgvector container: `await using db = await startTimescale()`. */
+/**
+ * Starts a TimescaleDB + pgvector container (or, with `reuse`, finds the one an earlier run
+ * left), checks the wanted extensions and returns the running server.
+ *
+ * @example
+ * ```ts
+ * await using server = await startTimescale({ postgres: 17 })
+ * const pool = server.pool()
+ * await pool.query('CREATE EXTENSION IF NOT EXISTS vector')
+ * console.log(server.connectionString, server.versions)
+ * ```
+ */
 export function startTimescale(options: TimescaleOptions = {}): Promise<StartedTimescale> {
   return new TimescaleContainer(options).start();
 }

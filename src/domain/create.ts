@@ -60,8 +60,15 @@ export interface Factories {
 }
 
 /**
- * Binds all domain factories to `db` (a pg Pool, Client, PoolClient, connection string, or an
- * object with `pool` / `query`) with one seed: the same seed gives the same rows.
+ * Binds all domain factories to `db` (a connection string, a pg Pool, Client or PoolClient, or
+ * a database the kit handed out) with one seed: the same seed gives the same rows.
+ *
+ * @example
+ * ```ts
+ * const factories = createFactories(db.pool, { seed: 42 })
+ * const order = await factories.order.create({ status: 'NEW' })      // its session is created too
+ * await factories.trade.createList(3, { order })
+ * ```
  */
 export function createFactories(db: SqlTarget, options: CreateFactoriesOptions = {}): Factories {
   const context = new FactoryContext(db, options);

@@ -180,6 +180,16 @@ function pick<Row, S>(overrides: ListOverrides<Row, S> | undefined, index: numbe
 /**
  * Defines a factory for a table: defaults (a function of a seeded context), traits, transient
  * params, associations, derived columns, validation and hooks. See README "Factories".
+ *
+ * @example
+ * ```ts
+ * const widget = defineFactory<Widget, { traits: 'big'; generated: 'id' }>({
+ *   table: 'widgets',
+ *   defaults: ({ sequence, faker }) => ({ name: `widget-${sequence}`, size: faker.number.int(10) }),
+ *   traits: { big: { attributes: { size: 100 } } },
+ * })
+ * const big = await widget.bind(db.pool).create({}, { traits: ['big'] })
+ * ```
  */
 export function defineFactory<Row extends object, S extends FactorySpec = EmptyObject>(
   config: FactoryConfig<Row, S>,
@@ -196,7 +206,14 @@ export interface BelongsToOptions<Row, Parent> {
   optional?: boolean;
 }
 
-/** An association to a parent factory: created (or built) first unless given. */
+/**
+ * An association to a parent factory: created (or built) first unless given.
+ *
+ * @example
+ * ```ts
+ * associations: { owner: belongsTo(() => ownerFactory, { foreignKey: 'ownerId' }) }
+ * ```
+ */
 export function belongsTo<Row, Parent extends object, PS extends FactorySpec>(
   factory: () => Factory<Parent, PS, boolean>,
   options: BelongsToOptions<NoInfer<Row>, Parent>,

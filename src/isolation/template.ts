@@ -290,7 +290,14 @@ export class Template {
 
 /**
  * Builds (or finds) the template for a migrations folder or {@link Migrator} on a server or
- * started container.
+ * started container: one database per migrations hash, migrated once, then copied per test.
+ *
+ * @example
+ * ```ts
+ * await using template = await createTemplate(server, { migrations: './migrations' })
+ * await using db = await template.clone()         // a fresh database with the schema
+ * await db.query('INSERT INTO orders ...')
+ * ```
  */
 export async function createTemplate(server: StartedTimescale | string, options: TemplateOptions): Promise<Template> {
   const serverUrl = typeof server === 'string' ? server : server.connectionString;

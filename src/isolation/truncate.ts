@@ -91,7 +91,12 @@ export function forgetTables(target: Target): void {
  * Empties every user table (hypertables included, migration ledgers excluded) in one
  * TRUNCATE. With `onlyDirty`, only the tables holding rows (and those referencing them), found
  * and truncated server-side in the same round trip. A pg.Client that was never connected is
- * connected first (the caller still ends it).
+ * connected first (the caller still ends it). Only databases the kit created are accepted.
+ *
+ * @example
+ * ```ts
+ * await truncateAll(db.pool, { onlyDirty: true, except: ['settings'] })
+ * ```
  */
 export async function truncateAll(sql: SqlTarget, options: TruncateOptions = {}): Promise<TruncateResult> {
   const target = connectionOf(sql);

@@ -58,6 +58,12 @@ export function pendingMigrations(
 /**
  * Applies the folder's pending migrations to `target`, once, under a per-database advisory lock:
  * concurrent runners wait and then find nothing left to do.
+ *
+ * @example
+ * ```ts
+ * const report = await migrate(process.env.DATABASE_URL, { dir: './migrations' })
+ * console.log(report.applied.length, report.hash)
+ * ```
  */
 export async function migrate(target: SqlTarget, options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();

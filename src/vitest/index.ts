@@ -32,6 +32,15 @@ interface FileFixtures {
 /**
  * Vitest `test` with timescale-testkit fixtures: each file gets its own clone of the migrated
  * template, each test its own transaction (or a truncation afterwards).
+ *
+ * @example
+ * ```ts
+ * test('fills an order', async ({ db, factories }) => {
+ *   const order = await factories.order.create({ status: 'NEW' })
+ *   await fillOrder(db.pool, order.id)
+ * })
+ * const committed = test.override({ isolation: 'truncate' })
+ * ```
  */
 export const test = base.extend<TestkitFixtures & FileFixtures>({
   testkitFile: [

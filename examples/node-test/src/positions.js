@@ -5,6 +5,6 @@ export async function openExposure(pool, sessionId) {
        FROM positions WHERE session_id = $1 AND exit_time IS NULL
       GROUP BY symbol ORDER BY symbol`,
     [sessionId],
-  );
-  return rows;
+  )
+  return rows
 }
