@@ -49,6 +49,8 @@ export interface Factories {
   readonly context: FactoryContext;
   /** Restart sequences and reseed every faker (between tests). */
   resetSequences(): void;
+  /** Forget the columns read from the catalog (after DDL in a test): the next create reads them again. */
+  forgetColumns(): void;
   /** Your own factory bound to the same database, seed and sequences. */
   use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S, boolean>): Factory<Row, S, true>;
   /** A vector at exactly `cosine` similarity to `target`, drawn from this set's seed. */
@@ -121,6 +123,7 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
     refDate: context.refDate,
     context,
     resetSequences: () => context.resetSequences(),
+    forgetColumns: () => context.forgetColumns(),
     use: (factory) => factory.bind(context),
     similarTo: (target, cosine) => similarTo(target, cosine, { faker: context.faker(llmDecisionFactory.definition) }),
     graph: (graph) =>

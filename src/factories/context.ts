@@ -3,6 +3,7 @@ import type { SqlTarget } from '../connection/index.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError } from './errors.js';
 import { hash32 } from './naming.js';
+import { forgetColumns } from './columns.js';
 import { type Executor, toExecutor } from './queryable.js';
 
 /** Dates the factories generate are relative to this fixed instant, so a seed replays exactly. */
@@ -63,6 +64,11 @@ export class FactoryContext {
       );
     }
     return this.#executor;
+  }
+
+  /** Forget the tables' columns read so far for this database (after DDL, say). */
+  forgetColumns(): void {
+    if (this.#executor) forgetColumns(this.#executor.key);
   }
 
   nextSequence(definition: Definition): number {

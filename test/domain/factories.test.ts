@@ -299,3 +299,20 @@ describe('traits keep the invariants', () => {
     expect(factories.refDate).toEqual(REFERENCE_DATE);
   });
 });
+
+describe('the catalog', () => {
+  test('is read once per database; forgetColumns() reads it again after DDL', async () => {
+    const fresh = createFactories(pool, { seed: 99 });
+    const before = await fresh.agentStatus.create();
+    expect(before).not.toHaveProperty('note');
+    await pool.query("ALTER TABLE agent_status ADD COLUMN note text NOT NULL DEFAULT 'added later'");
+    try {
+      expect(await fresh.agentStatus.create()).not.toHaveProperty('note');
+      fresh.forgetColumns();
+      expect(await fresh.agentStatus.create()).toMatchObject({ note: 'added later' });
+    } finally {
+      await pool.query('ALTER TABLE agent_status DROP COLUMN note');
+      fresh.forgetColumns();
+    }
+  });
+});
