@@ -78,7 +78,8 @@ for (const kind of ['esm', 'cjs']) {
 // jest finds the preset at the package root: preset: 'timescale-testkit'
 const preset = JSON.parse(run('cjs', "console.log(JSON.stringify(require('timescale-testkit/jest-preset')))"));
 for (const key of ['globalSetup', 'globalTeardown', 'testEnvironment']) {
-  if (!preset[key]?.startsWith(target) || !existsSync(preset[key])) throw new Error(`jest-preset ${key}: ${preset[key]}`);
+  if (!preset[key]?.startsWith(target) || !existsSync(preset[key]))
+    throw new Error(`jest-preset ${key}: ${preset[key]}`);
 }
 console.log('pack: jest-preset points at the global setup, teardown and environment');
 

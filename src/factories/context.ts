@@ -1,9 +1,9 @@
 import { en, Faker } from '@faker-js/faker';
 import type { SqlTarget } from '../connection/index.js';
+import { forgetColumns } from './columns.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError } from './errors.js';
 import { hash32 } from './naming.js';
-import { forgetColumns } from './columns.js';
 import { type Executor, toExecutor } from './queryable.js';
 
 /** Dates the factories generate are relative to this fixed instant, so a seed replays exactly. */
