@@ -3,11 +3,15 @@ import { defineConfig, type Options } from 'tsup';
 // the library's entry points, built as ESM and CommonJS with types
 const library = {
   index: 'src/index.ts',
+  'domain/index': 'src/domain/index.ts',
   'vitest/index': 'src/vitest/index.ts',
   'vitest/global-setup': 'src/vitest/global-setup.ts',
   'jest/index': 'src/jest/index.ts',
   'jest/global-setup': 'src/jest/global-setup.ts',
   'jest/global-teardown': 'src/jest/global-teardown.ts',
+  'jest/environment': 'src/jest/environment.ts',
+  'node-test/index': 'src/node-test/index.ts',
+  'node-test/global-setup': 'src/node-test/global-setup.ts',
 };
 
 const shared: Options = {
@@ -16,6 +20,8 @@ const shared: Options = {
   // both builds write into dist/ at the same time: `npm run build` empties it first
   clean: false,
   shims: true,
+  // node:test has no unprefixed name: keep every node: specifier as written
+  removeNodeProtocol: false,
   sourcemap: true,
   target: 'node22',
   splitting: true,

@@ -33,7 +33,7 @@ const run = (kind, code) =>
     encoding: 'utf8',
   });
 
-const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory'];
+const expected = ['startTimescale', 'createTemplate', 'migrate', 'createFactories', 'defineFactory', 'commandMigrator'];
 const probe = (kind, code) => {
   const names = JSON.parse(run(kind, code));
   const missing = expected.filter((name) => !names.includes(name));
@@ -44,16 +44,20 @@ probe('esm', "const m = await import('timescale-testkit'); console.log(JSON.stri
 probe('cjs', "console.log(JSON.stringify(Object.keys(require('timescale-testkit'))))");
 
 // subpaths: the jest helpers in both formats, the global setups' default exports
-const subpath = (kind, specifier, name) => {
+const subpath = (kind, specifier, name, type = 'function') => {
   const code =
     kind === 'esm'
       ? `const m = await import('${specifier}'); console.log(typeof m.${name})`
       : `console.log(typeof require('${specifier}').${name})`;
-  if (run(kind, code).trim() !== 'function') throw new Error(`${kind} ${specifier} lacks ${name}`);
+  if (run(kind, code).trim() !== type) throw new Error(`${kind} ${specifier} lacks ${name}`);
   console.log(`pack: ${kind} ${specifier} loads`);
 };
 for (const kind of ['esm', 'cjs']) {
+  subpath(kind, 'timescale-testkit/domain', 'orderFactory', 'object');
   subpath(kind, 'timescale-testkit/jest', 'useTestDatabase');
+  subpath(kind, 'timescale-testkit/jest/environment', 'default');
+  subpath(kind, 'timescale-testkit/node-test', 'useTestDatabase');
+  subpath(kind, 'timescale-testkit/node-test/global-setup', 'globalSetup');
   subpath(kind, 'timescale-testkit/jest/global-setup', 'default');
   subpath(kind, 'timescale-testkit/jest/global-teardown', 'default');
   subpath(kind, 'timescale-testkit/vitest/global-setup', 'default');
@@ -62,8 +66,8 @@ for (const kind of ['esm', 'cjs']) {
 for (const kind of ['esm', 'cjs']) {
   const code =
     kind === 'esm'
-      ? "const { referenceMigrations: dir } = await import('timescale-testkit'); const fs = await import('node:fs'); console.log(JSON.stringify([dir, fs.readdirSync(dir)]))"
-      : "const dir = require('timescale-testkit').referenceMigrations; console.log(JSON.stringify([dir, require('node:fs').readdirSync(dir)]))";
+      ? "const { referenceMigrations: dir } = await import('timescale-testkit/domain'); const fs = await import('node:fs'); console.log(JSON.stringify([dir, fs.readdirSync(dir)]))"
+      : "const dir = require('timescale-testkit/domain').referenceMigrations; console.log(JSON.stringify([dir, require('node:fs').readdirSync(dir)]))";
   const [dir, entries] = JSON.parse(run(kind, code));
   if (!dir.startsWith(target) || !entries.includes('001_extensions.sql')) {
     throw new Error(`${kind} referenceMigrations points at ${dir} (${entries.join(', ')})`);
@@ -71,12 +75,21 @@ for (const kind of ['esm', 'cjs']) {
   console.log(`pack: ${kind} referenceMigrations has ${entries.length} migrations`);
 }
 
-// test workers load the vitest / jest helpers in every test file: they must not load
-// testcontainers or faker (workers never start containers; factories load on first use)
+// jest finds the preset at the package root: preset: 'timescale-testkit'
+const preset = JSON.parse(run('cjs', "console.log(JSON.stringify(require('timescale-testkit/jest-preset')))"));
+for (const key of ['globalSetup', 'globalTeardown', 'testEnvironment']) {
+  if (!preset[key]?.startsWith(target) || !existsSync(preset[key]))
+    throw new Error(`jest-preset ${key}: ${preset[key]}`);
+}
+console.log('pack: jest-preset points at the global setup, teardown and environment');
+
+// test workers load the runner helpers in every test file: they must not load testcontainers or
+// faker (workers never start containers; factories load on first use)
 for (const [kind, specifier] of [
   ['esm', 'timescale-testkit/vitest'],
   ['esm', 'timescale-testkit/jest'],
   ['cjs', 'timescale-testkit/jest'],
+  ['esm', 'timescale-testkit/node-test'],
 ]) {
   const load =
     kind === 'esm'
@@ -104,7 +117,7 @@ const allowed = [
   /^dist\//,
   /^fixtures\/migrations\/[^/]+\.sql$/,
   /^docker\/local-image\//,
-  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|jest-preset\.cjs)$/,
 ];
 const stray = packed.files.map((f) => f.path).filter((path) => !allowed.some((re) => re.test(path)));
 if (stray.length > 0) throw new Error(`the tarball ships files outside the whitelist: ${stray.join(', ')}`);

@@ -1,15 +1,20 @@
 // Packs the package as npm would publish it and runs the example projects on the tarball:
-// examples/vitest (ESM, TypeScript: tsc --noEmit, then vitest) and examples/jest (CommonJS).
+// examples/vitest (ESM, TypeScript: tsc --noEmit, then vitest), examples/jest (CommonJS) and
+// examples/node-test (ESM, node --test with its global setup: Node 24 and later).
 // Each example installs the tarball like a user's project would (npm install, no lockfile).
 //
-//   npm run build && node scripts/test-examples.mjs [vitest|jest ...]
+//   npm run build && node scripts/test-examples.mjs [vitest|jest|node-test ...]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.cwd();
 const packDir = join(root, '.pack');
-const examples = process.argv.length > 2 ? process.argv.slice(2) : ['vitest', 'jest'];
+const examples = process.argv.length > 2 ? process.argv.slice(2) : ['vitest', 'jest', 'node-test'];
+if (examples.includes('node-test') && Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(`examples: node-test needs Node 24 or later (--test-global-setup); this is ${process.version}`);
+  process.exit(1);
+}
 const step = (label, fn) => {
   const t0 = performance.now();
   const result = fn();

@@ -1,11 +1,11 @@
 // Scenario 2 — between tests. A test wrote rows into 2 of the 9 tables; what does it cost to
 // give the next test empty tables? Each approach sees the same writes; the writes themselves
 // are not timed, only the isolation around them:
-//   kit       the per-test transaction (openTestSession 'transaction': BEGIN … ROLLBACK), and
+//   kit       the per-test transaction (isolateTest 'transaction': BEGIN … ROLLBACK), and
 //             'truncate' mode (finish() = truncateAll onlyDirty: one query finds the dirty tables)
 //   baselines TRUNCATE of every table in one statement, DELETE FROM every table
 // The same is measured a second time with a hypertable among the 2 dirty tables.
-import { FileDatabase, openTestSession } from '../../dist/index.js';
+import { FileClone, isolateTest } from '../../dist/index.js';
 import { compare, timed } from '../lib/measure.mjs';
 import { formatMs, formatRatio, goal } from '../lib/stats.mjs';
 import { durationSection } from '../lib/tables.mjs';
@@ -42,7 +42,7 @@ const NOT_FAILED = { failed: false, keepFailed: false };
 
 /** open + finish of a kit test session around the (untimed) writes. */
 async function kitSession(file, mode, writes) {
-  const open = await timed(() => openTestSession(file, mode));
+  const open = await timed(() => isolateTest(file, mode));
   const session = open.result;
   await session.db.query(writes);
   const finish = await timed(() => session.finish(NOT_FAILED));
@@ -108,7 +108,7 @@ function hypertableSection(results, plain) {
 }
 
 export async function betweenTestsScenario({ template, sizes, log }) {
-  const file = new FileDatabase(template);
+  const file = new FileClone(template);
   const database = await file.current;
   try {
     const results = {};

@@ -1,6 +1,4 @@
 // jest.config.js
 module.exports = {
-  testEnvironment: 'node',
-  globalSetup: 'timescale-testkit/jest/global-setup',
-  globalTeardown: 'timescale-testkit/jest/global-teardown',
+  preset: 'timescale-testkit', // global setup and teardown, and the environment that reports failed tests
 }

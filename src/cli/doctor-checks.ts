@@ -18,7 +18,7 @@ import {
   verifyExtensions,
   versionsOf,
 } from '../container/index.js';
-import { envFlag } from '../env.js';
+import { envFlag } from '../env/index.js';
 import { isSafeHost } from '../isolation/index.js';
 import { inspectMigrations, migratorHash } from '../migrate/index.js';
 import {

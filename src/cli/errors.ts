@@ -6,7 +6,7 @@ import {
   ExtensionMissingError,
   StartupTimeoutError,
 } from '../container/index.js';
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 import { FactoryError, FactoryInsertError } from '../factories/index.js';
 import {
   MigrationChecksumError,

@@ -1,4 +1,4 @@
-import { KIT_VERSION } from '../package-root.js';
+import { KIT_VERSION } from '../env/index.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 import { DOWN_USAGE, downCommand } from './down.js';
 import { EXIT, reportFailure, UsageError } from './errors.js';

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILD_FORMAT } from '../build-format.js';
 import type { PoolSize, PostgresMajor, TimescaleOptions } from '../container/index.js';
-import { envFlag } from '../env.js';
-import { ConfigError } from '../errors.js';
+import { envFlag } from '../env/index.js';
+import { ConfigError } from '../errors/index.js';
 import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
 import { type MigrationFormat, type Migrator, toMigrator } from '../migrate/index.js';
+import { BUILD_FORMAT } from './build-format.js';
 
 /** Options of the vitest and jest integrations (file `timescale-testkit.config.*` or inline). */
 export interface TestkitConfig {
@@ -150,7 +150,15 @@ export async function loadConfig(
   };
 }
 
-/** Identity helper that type-checks a config file: `export default defineConfig({ ... })`. */
+/**
+ * Identity helper that type-checks a config file.
+ *
+ * @example
+ * ```ts
+ * // timescale-testkit.config.ts
+ * export default defineConfig({ migrations: './db/migrations', isolation: 'transaction', keepFailed: true })
+ * ```
+ */
 export function defineConfig(config: TestkitConfig): TestkitConfig {
   return config;
 }

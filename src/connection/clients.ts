@@ -1,5 +1,7 @@
 import pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
+
+const debug = logger('connection');
 
 /**
  * Every pg client and pool the kit creates has an `error` listener: a server that goes away
@@ -8,7 +10,7 @@ import { debugLog } from '../debug.js';
  * connection fails instead, and the kit turns that failure into a typed error.
  */
 function listen(emitter: pg.Pool | pg.ClientBase, what: string): void {
-  const onError = (error: Error) => debugLog(`${what}: connection lost: ${error.message}`);
+  const onError = (error: Error) => debug(`${what}: connection lost: ${error.message}`);
   (emitter as NodeJS.EventEmitter).on('error', onError);
 }
 
@@ -43,7 +45,7 @@ export function createPool(config: pg.PoolConfig, what = 'pool'): pg.Pool {
  */
 export async function checkout(pool: pg.Pool, what = 'checked-out client'): Promise<pg.PoolClient> {
   const client = await pool.connect();
-  const onError = (error: Error) => debugLog(`${what}: connection lost: ${error.message}`);
+  const onError = (error: Error) => debug(`${what}: connection lost: ${error.message}`);
   client.on('error', onError);
   const release = client.release.bind(client);
   client.release = (destroy?: boolean | Error) => {

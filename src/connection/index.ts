@@ -1,4 +1,5 @@
 export { checkout, connectClient, createPool, ensureConnected } from './clients.js';
+export { withDatabase } from './database-url.js';
 export { isConnectionLost, lostReason } from './lost.js';
 export {
   explainingLoss,
@@ -11,3 +12,4 @@ export {
   type ServerRef,
   serverAddress,
 } from './server-gone.js';
+export { type Connection, connectionOf, type DatabaseHandle, type SqlTarget } from './sql-target.js';

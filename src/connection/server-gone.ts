@@ -2,8 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { TimescaleTestkitError } from '../errors.js';
-import { kitStateDir } from '../file-lock.js';
+import { kitStateDir } from '../env/index.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 import { isConnectionLost, lostReason } from './lost.js';
 
 /** What is known about a server that went away. */

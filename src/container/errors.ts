@@ -1,6 +1,6 @@
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
-export { ExtensionMissingError } from '../extensions.js';
+export { ExtensionMissingError } from '../contract/index.js';
 
 /** The Docker engine could not be reached (or not the one DOCKER_HOST names). */
 export class DockerUnavailableError extends TimescaleTestkitError {

@@ -1,6 +1,5 @@
-import { connectClient } from '../connection/index.js';
-import { withDatabase } from '../database-url.js';
-import { createExtensions, ExtensionMissingError, precreatedExtensions } from '../extensions.js';
+import { connectClient, withDatabase } from '../connection/index.js';
+import { createExtensions, ExtensionMissingError, precreatedExtensions } from '../contract/index.js';
 import { describeServer, type ServerInfo } from './server-info.js';
 
 /**

@@ -8,10 +8,11 @@ export {
   type PostgresMajor,
   resolveImage,
   TIMESCALEDB_RELEASE,
-} from '../image.js';
+} from '../image/index.js';
 export { type EngineProbe, type ImageAvailability, probeEngine } from './docker.js';
 export { DockerUnavailableError, ExtensionMissingError, StartupTimeoutError } from './errors.js';
 export { verifyExtensions } from './extensions.js';
+export { LockTimeoutError } from './lock.js';
 export {
   currentRunId,
   DEFAULT_EXTENSIONS,

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { envFlag } from '../env.js';
-import { DEFAULT_IMAGE, type PostgresMajor, resolveImage } from '../image.js';
-import { currentRunId } from '../run-id.js';
+import { currentRunId, envFlag } from '../env/index.js';
+import { DEFAULT_IMAGE, type PostgresMajor, resolveImage } from '../image/index.js';
 
 export { currentRunId, DEFAULT_IMAGE };
 

@@ -1,7 +1,9 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { connectDocker } from './docker.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID } from './labels.js';
+
+const debug = logger('container');
 
 export interface PruneOptions {
   /** Only containers of this run. */
@@ -53,6 +55,11 @@ export async function removeContainer(client: ContainerRuntimeClient, id: string
  * Removes containers the kit labelled, for machines where Ryuk (testcontainers' reaper)
  * cannot run: a run's own containers, stopped ones of any kind, and running reused ones with
  * `includeReused`. Returns the removals the engine confirmed.
+ *
+ * @example
+ * ```ts
+ * await pruneContainers({ olderThanMs: 60 * 60_000 })   // what crashed runs left an hour ago or more
+ * ```
  */
 export async function pruneContainers(options: PruneOptions = {}): Promise<PrunedContainer[]> {
   const client = await connectDocker(options.dockerTimeoutMs ?? 2_000);
@@ -68,10 +75,10 @@ export async function pruneContainers(options: PruneOptions = {}): Promise<Prune
     if (await removeContainer(client, info.Id)) {
       removed.push({ id: info.Id, image: info.Image, runId: labels[LABEL_RUN_ID], reuse });
     } else {
-      debugLog(`container ${info.Id.slice(0, 12)} is still there after its removal`);
+      debug(`container ${info.Id.slice(0, 12)} is still there after its removal`);
     }
   }
-  debugLog(`pruned ${removed.length} container(s)`);
+  debug(`pruned ${removed.length} container(s)`);
   return removed;
 }
 
@@ -119,7 +126,14 @@ async function connectionStringOf(client: ContainerRuntimeClient, info: Containe
   return url.toString();
 }
 
-/** Containers the kit labelled, running or stopped (`state` tells: running, exited, ...). */
+/**
+ * Containers the kit labelled, running or stopped (`state` tells: running, exited, ...).
+ *
+ * @example
+ * ```ts
+ * for (const c of await listContainers()) console.log(c.id.slice(0, 12), c.state, c.exitCode, c.connectionString)
+ * ```
+ */
 export async function listContainers(options: { dockerTimeoutMs?: number } = {}): Promise<KitContainer[]> {
   const client = await connectDocker(options.dockerTimeoutMs ?? 2_000);
   const kit = await kitContainers(client);

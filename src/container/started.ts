@@ -2,10 +2,12 @@ import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type pg from 'pg';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { createPool, type ServerExit, serverAddress } from '../connection/index.js';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import type { PoolSize } from './options.js';
 import { type ServerInfo, type TimescaleEdition, versionsOf } from './server-info.js';
 import { exitOf, type WatchedContainer, watchExit } from './watch.js';
+
+const debug = logger('container');
 
 export interface StartedTimescaleInit {
   client: ContainerRuntimeClient;
@@ -167,7 +169,7 @@ export class StartedTimescale implements AsyncDisposable {
     if (!this.#init.keepRunning || remove) {
       const started = performance.now();
       await this.#init.container.stop({ remove: true, removeVolumes: true, timeout: 0 });
-      debugLog(`container stopped ${(performance.now() - started).toFixed(1)}ms`);
+      debug(`container stopped ${(performance.now() - started).toFixed(1)}ms`);
     }
   }
 

@@ -4,18 +4,19 @@ import { join } from 'node:path';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
 import { ServerGoneError } from '../connection/index.js';
-import { debugLog, timed } from '../debug.js';
-import { kitStateDir, withFileLock } from '../file-lock.js';
-import { KIT_VERSION } from '../package-root.js';
+import { KIT_VERSION, kitStateDir, logger, timed } from '../env/index.js';
 import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { StartupTimeoutError } from './errors.js';
 import { applyOfficialInit, verifyExtensions } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
+import { withFileLock } from './lock.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
 import { StartedTimescale } from './started.js';
 import { exitOf } from './watch.js';
+
+const debug = logger('container');
 
 const running = new Map<string, Promise<StartedTimescale>>();
 
@@ -93,7 +94,7 @@ function serverCommand(options: ResolvedTimescaleOptions): string[] {
 }
 
 async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimescale> {
-  const client = await timed('docker connect', () => connectDocker(options.dockerTimeoutMs));
+  const client = await timed(debug, 'docker connect', () => connectDocker(options.dockerTimeoutMs));
   const container = new KitPostgreSqlContainer(options.image)
     .withDatabase(options.database)
     .withUsername(options.username)
@@ -111,15 +112,15 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     });
   container.loopbackOnly = isLocalEngine(client);
   if (options.tmpfs) {
-    const mount = await timed('image inspect', () => dataDirectory(client, options.image));
+    const mount = await timed(debug, 'image inspect', () => dataDirectory(client, options.image));
     if (mount) container.withTmpFs({ [mount.path]: mount.options });
-    else debugLog(`${options.image} runs as a user the kit cannot map: data directory not on tmpfs`);
+    else debug(`${options.image} runs as a user the kit cannot map: data directory not on tmpfs`);
   }
   if (options.reuse) container.withReuse();
 
   let started: StartedPostgreSqlContainer;
   try {
-    started = await timed('container start', () => container.start());
+    started = await timed(debug, 'container start', () => container.start());
   } catch (error) {
     if (container.containerId && !options.reuse) {
       const leftover = client.container.getById(container.containerId);
@@ -140,13 +141,13 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
   // testcontainers calls containerCreated only for a container it created, not for one it reused
   const reused = options.reuse && container.containerId === undefined;
   try {
-    const extensions = await timed('extensions verified', () =>
+    const extensions = await timed(debug, 'extensions verified', () =>
       verifyExtensions(started.getConnectionUri(), options.extensions, options.image),
     );
-    const server = await timed('official init applied', () =>
+    const server = await timed(debug, 'official init applied', () =>
       applyOfficialInit(started.getConnectionUri(), options.extensions, options.image),
     );
-    debugLog(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
+    debug(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
       client,
       container: started,
@@ -173,7 +174,14 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
   }
 }
 
-/** Fluent builder in the style of testcontainers' modules; ends in {@link start}. */
+/**
+ * Fluent builder in the style of testcontainers' modules; ends in {@link TimescaleContainer.start}.
+ *
+ * @example
+ * ```ts
+ * const server = await new TimescaleContainer().withReuse().withSettings({ work_mem: '16MB' }).start()
+ * ```
+ */
 export class TimescaleContainer {
   #options: TimescaleOptions;
 
@@ -232,7 +240,18 @@ export class TimescaleContainer {
   }
 }
 
-/** Starts a TimescaleDB + pgvector container: `await using db = await startTimescale()`. */
+/**
+ * Starts a TimescaleDB + pgvector container (or, with `reuse`, finds the one an earlier run
+ * left), checks the wanted extensions and returns the running server.
+ *
+ * @example
+ * ```ts
+ * await using server = await startTimescale({ postgres: 17 })
+ * const pool = server.pool()
+ * await pool.query('CREATE EXTENSION IF NOT EXISTS vector')
+ * console.log(server.connectionString, server.versions)
+ * ```
+ */
 export function startTimescale(options: TimescaleOptions = {}): Promise<StartedTimescale> {
   return new TimescaleContainer(options).start();
 }

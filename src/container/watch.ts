@@ -1,7 +1,9 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ServerExit } from '../connection/index.js';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { lastLogLines } from './logs.js';
+
+const debug = logger('container');
 
 export interface WatchedContainer {
   id: string;
@@ -79,6 +81,6 @@ export function watchExit(
           });
       });
     })
-    .catch((error: unknown) => debugLog(`watching container ${watched.id.slice(0, 12)} failed: ${String(error)}`));
+    .catch((error: unknown) => debug(`watching container ${watched.id.slice(0, 12)} failed: ${String(error)}`));
   return close;
 }

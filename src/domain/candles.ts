@@ -206,7 +206,7 @@ function* walk(
   }
 }
 
-export type CandlestickFactory = Factory<Candlestick, CandlestickSpec> & {
+export type CandlestickFactory = Factory<Candlestick, CandlestickSpec, true> & {
   /** Inserts a candle series and returns it (`returning: false`: the row count only). */
   series(options: CandleSeriesOptions): Promise<Candlestick[]>;
   series(options: CandleSeriesOptions & { returning: false }): Promise<number>;

@@ -1,10 +1,11 @@
+import type { SqlTarget } from '../connection/index.js';
 import {
+  type Bound,
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
   type FactoryContextOptions,
   type FactorySpec,
-  type Queryable,
 } from '../factories/index.js';
 import { agentSignalFactory, agentStatusFactory } from './agents.js';
 import {
@@ -33,13 +34,13 @@ export type CreateFactoriesOptions = FactoryContextOptions;
 
 /** Every domain factory bound to one database, seed and set of sequences. */
 export interface Factories {
-  tradingSession: typeof tradingSessionFactory;
-  order: typeof orderFactory;
-  trade: typeof tradeFactory;
-  position: typeof positionFactory;
-  agentStatus: typeof agentStatusFactory;
-  agentSignal: typeof agentSignalFactory;
-  llmDecision: typeof llmDecisionFactory;
+  tradingSession: Bound<typeof tradingSessionFactory>;
+  order: Bound<typeof orderFactory>;
+  trade: Bound<typeof tradeFactory>;
+  position: Bound<typeof positionFactory>;
+  agentStatus: Bound<typeof agentStatusFactory>;
+  agentSignal: Bound<typeof agentSignalFactory>;
+  llmDecision: Bound<typeof llmDecisionFactory>;
   candlestick: CandlestickFactory;
   performanceMetric: PerformanceMetricFactory;
   /** The seed in use: print it when a test fails, replay with TIMESCALE_TESTKIT_SEED. */
@@ -48,8 +49,10 @@ export interface Factories {
   readonly context: FactoryContext;
   /** Restart sequences and reseed every faker (between tests). */
   resetSequences(): void;
+  /** Forget the columns read from the catalog (after DDL in a test): the next create reads them again. */
+  forgetColumns(): void;
   /** Your own factory bound to the same database, seed and sequences. */
-  use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S>): Factory<Row, S>;
+  use<Row extends object, S extends FactorySpec>(factory: Factory<Row, S, boolean>): Factory<Row, S, true>;
   /** A vector at exactly `cosine` similarity to `target`, drawn from this set's seed. */
   similarTo(target: EmbeddingSource, cosine: number): number[];
   /** Sessions with orders with trades, level by level. */
@@ -59,10 +62,17 @@ export interface Factories {
 }
 
 /**
- * Binds all domain factories to `db` (a pg Pool, Client, PoolClient, connection string, or an
- * object with `pool` / `query`) with one seed: the same seed gives the same rows.
+ * Binds all domain factories to `db` (a connection string, a pg Pool, Client or PoolClient, or
+ * a database the kit handed out) with one seed: the same seed gives the same rows.
+ *
+ * @example
+ * ```ts
+ * const factories = createFactories(db.pool, { seed: 42 })
+ * const order = await factories.order.create({ status: 'NEW' })      // its session is created too
+ * await factories.trade.createList(3, { order })
+ * ```
  */
-export function createFactories(db: Queryable, options: CreateFactoriesOptions = {}): Factories {
+export function createFactories(db: SqlTarget, options: CreateFactoriesOptions = {}): Factories {
   const context = new FactoryContext(db, options);
   const candlestick = candlestickFactory.bind(context);
   const performanceMetric = performanceMetricFactory.bind(context);
@@ -113,6 +123,7 @@ export function createFactories(db: Queryable, options: CreateFactoriesOptions =
     refDate: context.refDate,
     context,
     resetSequences: () => context.resetSequences(),
+    forgetColumns: () => context.forgetColumns(),
     use: (factory) => factory.bind(context),
     similarTo: (target, cosine) => similarTo(target, cosine, { faker: context.faker(llmDecisionFactory.definition) }),
     graph: (graph) =>

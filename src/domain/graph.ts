@@ -22,9 +22,9 @@ export interface TradingGraph {
 }
 
 interface GraphFactories {
-  tradingSession: Factory<TradingSession, { traits: TradingSessionTrait }>;
-  order: Factory<Order, OrderSpec>;
-  trade: Factory<Trade, { traits: TradeTrait; transient: { commissionRate?: string }; associations: 'order' }>;
+  tradingSession: Factory<TradingSession, { traits: TradingSessionTrait }, true>;
+  order: Factory<Order, OrderSpec, true>;
+  trade: Factory<Trade, { traits: TradeTrait; transient: { commissionRate?: string }; associations: 'order' }, true>;
 }
 
 /**

@@ -20,7 +20,7 @@ export {
   candlestickFactory,
   INTERVAL_MS,
 } from './candles.js';
-export { type CreateFactoriesOptions, createFactories, domainFactories, type Factories } from './create.js';
+export { type CreateFactoriesOptions, createFactories, type Factories } from './create.js';
 export {
   cosineSimilarity,
   EMBEDDING_DIMENSIONS,

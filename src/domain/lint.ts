@@ -1,10 +1,5 @@
-import {
-  type LintOptions,
-  type LintReport,
-  type LintTarget,
-  lintFactoryList,
-  type Queryable,
-} from '../factories/index.js';
+import type { SqlTarget } from '../connection/index.js';
+import { type LintOptions, type LintReport, type LintTarget, lintFactoryList } from '../factories/index.js';
 import { domainFactories } from './create.js';
 
 export interface LintFactoriesOptions extends LintOptions {
@@ -18,7 +13,7 @@ export interface LintFactoriesOptions extends LintOptions {
  * Creates every domain factory (and yours) alone and with each trait, inside a transaction
  * that is rolled back, and reports every combination the schema or the factory's rules refuse.
  */
-export function lintFactories(db: Queryable, options: LintFactoriesOptions = {}): Promise<LintReport> {
+export function lintFactories(db: SqlTarget, options: LintFactoriesOptions = {}): Promise<LintReport> {
   const { factories = [], domain = true, ...lint } = options;
   return lintFactoryList(db, [...(domain ? domainFactories : []), ...factories], lint);
 }

@@ -90,7 +90,7 @@ export function metricSeriesRows(
   return rows;
 }
 
-export type PerformanceMetricFactory = Factory<PerformanceMetric, PerformanceMetricSpec> & {
+export type PerformanceMetricFactory = Factory<PerformanceMetric, PerformanceMetricSpec, true> & {
   /** Inserts a metric series per session (one statement per batch) and returns it. */
   series(options: MetricSeriesOptions): Promise<PerformanceMetric[]>;
 };

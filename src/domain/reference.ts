@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { PACKAGE_ROOT } from '../env/index.js';
 
 /**
  * Absolute path of the reference trading schema's migrations shipped with the package

@@ -1,8 +1,10 @@
 import { en, Faker } from '@faker-js/faker';
+import type { SqlTarget } from '../connection/index.js';
+import { forgetColumns } from './columns.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError } from './errors.js';
 import { hash32 } from './naming.js';
-import { type Executor, type Queryable, toExecutor } from './queryable.js';
+import { type Executor, toExecutor } from './queryable.js';
 
 /** Dates the factories generate are relative to this fixed instant, so a seed replays exactly. */
 export const REFERENCE_DATE = new Date('2024-01-01T00:00:00.000Z');
@@ -43,7 +45,7 @@ export class FactoryContext {
   /** Shared with the contexts of this one's transactions. */
   #state = { sequences: new Map<Definition, number>(), fakers: new Map<Definition, Faker>() };
 
-  constructor(db?: Queryable | Executor, options: FactoryContextOptions = {}) {
+  constructor(db?: SqlTarget | Executor, options: FactoryContextOptions = {}) {
     this.seed = resolveSeed(options.seed);
     this.refDate = new Date((options.refDate ?? REFERENCE_DATE).getTime());
     this.#executor = db === undefined ? undefined : isExecutor(db) ? db : toExecutor(db);
@@ -62,6 +64,11 @@ export class FactoryContext {
       );
     }
     return this.#executor;
+  }
+
+  /** Forget the tables' columns read so far for this database (after DDL, say). */
+  forgetColumns(): void {
+    if (this.#executor) forgetColumns(this.#executor.key);
   }
 
   nextSequence(definition: Definition): number {
@@ -117,12 +124,12 @@ export class FactoryContext {
   }
 }
 
-function isExecutor(value: Queryable | Executor): value is Executor {
+function isExecutor(value: SqlTarget | Executor): value is Executor {
   return (
     typeof value === 'object' &&
     'key' in value &&
-    'session' in value &&
-    typeof value.session === 'function' &&
+    'withConnection' in value &&
+    typeof value.withConnection === 'function' &&
     'transaction' in value &&
     typeof value.transaction === 'function'
   );

@@ -3,7 +3,7 @@ import { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
 import { type TableInfo, tableInfo } from './columns.js';
 import type { FactoryContext } from './context.js';
 import type { Attrs, Definition } from './definition.js';
-import type { Executor, QueryFunction } from './queryable.js';
+import type { Executor, QueryRunner } from './queryable.js';
 import type { CreateContext } from './types.js';
 import { Checker } from './validation.js';
 import { checkValues } from './values.js';
@@ -16,7 +16,7 @@ export interface CreateRowsOptions {
   list?: boolean;
 }
 
-function queryFunction(executor: Executor): QueryFunction {
+function queryFunction(executor: Executor): QueryRunner {
   return { query: async (text, values) => ({ rows: await executor.query(text, values) }) };
 }
 

@@ -1,8 +1,9 @@
+import type { SqlTarget } from '../connection/index.js';
 import { atRow, buildRow, buildTree, toRequest } from './build.js';
 import { defaultContext, FactoryContext, type FactoryContextOptions } from './context.js';
 import { createRows, insertReady } from './create.js';
 import { type Attrs, type Definition, normalize } from './definition.js';
-import type { Executor, Queryable } from './queryable.js';
+import type { Executor } from './queryable.js';
 import type {
   Association,
   BuildOptions,
@@ -15,14 +16,25 @@ import type {
   TraitNameOf,
 } from './types.js';
 
+/** The bound view of a factory type: `Bound<typeof orderFactory>` is what `createFactories(db).order` is. */
+export type Bound<F> = F extends Factory<infer Row, infer S, boolean> ? Factory<Row, S, true> : never;
+
 /** Overrides for one row, or a function of the row's index in a list. */
 export type ListOverrides<Row, S> = Overrides<Row, S> | ((index: number) => Overrides<Row, S>);
 
 /**
  * A factory for one table. `build*` never touch the database; `create*` insert (in batches)
- * and return the rows as stored. Bind it with `factory.bind(db)` or through `createFactories`.
+ * and return the rows as stored, and only compile on a bound factory (`Bound` = true): bind it
+ * with `factory.bind(db)` or get it bound from `createFactories(db)`.
+ *
+ * @example
+ * const widget = defineFactory<Widget>({ table: 'widgets', defaults: ({ sequence }) => ({ name: `w${sequence}` }) })
+ * widget.build()                         // in memory
+ * await widget.bind(db.pool).create()    // inserted; `widget.create()` is a type error
  */
-export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
+export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bound extends boolean = false> {
+  /** Type-level only: whether this view of the factory is bound to a database. */
+  declare readonly bound: Bound;
   /** The erased definition (shared by every view of this factory). */
   readonly definition: Definition;
   readonly #context: FactoryContext | undefined;
@@ -53,14 +65,14 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   /** The same factory with traits applied to everything it builds: `order.with('limit', 'filled')`. */
-  with(...traits: TraitNameOf<S>[]): Factory<Row, S> {
-    return new Factory<Row, S>(this.definition, this.#context, [...this.#traits, ...traits]);
+  with(...traits: TraitNameOf<S>[]): Factory<Row, S, Bound> {
+    return new Factory<Row, S, Bound>(this.definition, this.#context, [...this.#traits, ...traits]);
   }
 
   /** The same factory bound to a database (new context) or to an existing {@link FactoryContext}. */
-  bind(target: Queryable | Executor | FactoryContext, options?: FactoryContextOptions): Factory<Row, S> {
+  bind(target: SqlTarget | Executor | FactoryContext, options?: FactoryContextOptions): Factory<Row, S, true> {
     const context = target instanceof FactoryContext ? target : new FactoryContext(target, options);
-    return new Factory<Row, S>(this.definition, context, this.#traits);
+    return new Factory<Row, S, true>(this.definition, context, this.#traits);
   }
 
   #ctx(): FactoryContext {
@@ -87,7 +99,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   /** Inserts one row (creating missing parents first) and returns it as the database stored it. */
-  async create(overrides?: Overrides<Row, S>, options?: CreateOptions<S>): Promise<Row> {
+  async create(this: Factory<Row, S, true>, overrides?: Overrides<Row, S>, options?: CreateOptions<S>): Promise<Row> {
     const [row] = (await createRows(this.definition, this.#ctx(), [this.#request(overrides, options)], {
       returning: true,
       ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -96,7 +108,12 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   /** Inserts `count` rows in one statement per batch (parents level by level) and returns them in order. */
-  async createList(count: number, overrides?: ListOverrides<Row, S>, options?: CreateOptions<S>): Promise<Row[]> {
+  async createList(
+    this: Factory<Row, S, true>,
+    count: number,
+    overrides?: ListOverrides<Row, S>,
+    options?: CreateOptions<S>,
+  ): Promise<Row[]> {
     const requests = Array.from({ length: count }, (_, index) => this.#request(pick(overrides, index), options));
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: true,
@@ -106,7 +123,12 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
   }
 
   /** Like createList without RETURNING (fastest): resolves to the number of rows inserted. */
-  async insertList(count: number, overrides?: ListOverrides<Row, S>, options?: CreateOptions<S>): Promise<number> {
+  async insertList(
+    this: Factory<Row, S, true>,
+    count: number,
+    overrides?: ListOverrides<Row, S>,
+    options?: CreateOptions<S>,
+  ): Promise<number> {
     const requests = Array.from({ length: count }, (_, index) => this.#request(pick(overrides, index), options));
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: false,
@@ -119,9 +141,21 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject> {
    * Inserts rows you built yourself (no defaults, traits or parents): they are validated like
    * built rows, then inserted in batches. The fast path for generated series.
    */
-  insertMany(rows: readonly Overrides<Row, S>[], options: InsertManyOptions & { returning: false }): Promise<number>;
-  insertMany(rows: readonly Overrides<Row, S>[], options?: InsertManyOptions): Promise<Row[]>;
-  async insertMany(rows: readonly Overrides<Row, S>[], options?: InsertManyOptions): Promise<Row[] | number> {
+  insertMany(
+    this: Factory<Row, S, true>,
+    rows: readonly Overrides<Row, S>[],
+    options: InsertManyOptions & { returning: false },
+  ): Promise<number>;
+  insertMany(
+    this: Factory<Row, S, true>,
+    rows: readonly Overrides<Row, S>[],
+    options?: InsertManyOptions,
+  ): Promise<Row[]>;
+  async insertMany(
+    this: Factory<Row, S, true>,
+    rows: readonly Overrides<Row, S>[],
+    options?: InsertManyOptions,
+  ): Promise<Row[] | number> {
     const result = await insertReady(this.definition, this.#ctx(), rows as readonly Attrs[], {
       returning: options?.returning ?? true,
       validate: options?.validate ?? true,
@@ -146,6 +180,16 @@ function pick<Row, S>(overrides: ListOverrides<Row, S> | undefined, index: numbe
 /**
  * Defines a factory for a table: defaults (a function of a seeded context), traits, transient
  * params, associations, derived columns, validation and hooks. See README "Factories".
+ *
+ * @example
+ * ```ts
+ * const widget = defineFactory<Widget, { traits: 'big'; generated: 'id' }>({
+ *   table: 'widgets',
+ *   defaults: ({ sequence, faker }) => ({ name: `widget-${sequence}`, size: faker.number.int(10) }),
+ *   traits: { big: { attributes: { size: 100 } } },
+ * })
+ * const big = await widget.bind(db.pool).create({}, { traits: ['big'] })
+ * ```
  */
 export function defineFactory<Row extends object, S extends FactorySpec = EmptyObject>(
   config: FactoryConfig<Row, S>,
@@ -162,13 +206,20 @@ export interface BelongsToOptions<Row, Parent> {
   optional?: boolean;
 }
 
-/** An association to a parent factory: created (or built) first unless given. */
+/**
+ * An association to a parent factory: created (or built) first unless given.
+ *
+ * @example
+ * ```ts
+ * associations: { owner: belongsTo(() => ownerFactory, { foreignKey: 'ownerId' }) }
+ * ```
+ */
 export function belongsTo<Row, Parent extends object, PS extends FactorySpec>(
-  factory: () => Factory<Parent, PS>,
+  factory: () => Factory<Parent, PS, boolean>,
   options: BelongsToOptions<NoInfer<Row>, Parent>,
 ): Association<Row> {
   return {
-    factory: factory as unknown as () => Factory<object, FactorySpec>,
+    factory: factory as unknown as () => Factory<object, FactorySpec, boolean>,
     foreignKey: options.foreignKey,
     references: options.references ?? 'id',
     copy: options.copy as ((parent: Record<string, unknown>) => Partial<Row>) | undefined,

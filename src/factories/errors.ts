@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
 /** Anything a factory refuses or the database rejects; the message names the seed to replay. */
 export class FactoryError extends TimescaleTestkitError {

@@ -9,6 +9,7 @@ export {
 export { type DecimalInput, decimal } from './decimal.js';
 export {
   type BelongsToOptions,
+  type Bound,
   belongsTo,
   defineFactory,
   Factory,
@@ -25,7 +26,7 @@ export {
   type LintTarget,
   lintFactoryList,
 } from './lint.js';
-export type { Executor, PoolLike, Queryable, QueryFunction } from './queryable.js';
+export type { Executor, QueryRunner } from './queryable.js';
 export { toExecutor } from './queryable.js';
 export type * from './types.js';
 export { Checker, type CheckOptions } from './validation.js';

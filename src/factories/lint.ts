@@ -1,8 +1,10 @@
+import type { SqlTarget } from '../connection/index.js';
 import { FactoryContext } from './context.js';
 import { Factory } from './define.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
-import { type Queryable, toExecutor } from './queryable.js';
+import { toExecutor } from './queryable.js';
+import type { EmptyObject } from './types.js';
 
 export interface LintCase {
   factory: string;
@@ -65,7 +67,7 @@ function failure(kase: LintCase, error: unknown): LintFailure {
  * case the schema or the factory's own rules refuse.
  */
 export async function lintFactoryList(
-  db: Queryable,
+  db: SqlTarget,
   factories: readonly LintTarget[],
   options: LintOptions = {},
 ): Promise<LintReport> {
@@ -73,9 +75,9 @@ export async function lintFactoryList(
   const context = new FactoryContext(executor, options.seed === undefined ? {} : { seed: options.seed });
   const report: LintReport = { ok: true, seed: context.seed, checked: [], failures: [] };
   try {
-    await executor.session(async (session) => {
-      const bound = new FactoryContext(session, { seed: context.seed });
-      await session.query('BEGIN');
+    await executor.withConnection(async (connection) => {
+      const bound = new FactoryContext(connection, { seed: context.seed });
+      await connection.query('BEGIN');
       try {
         for (const { definition } of factories) {
           const combinations = [[], ...[...definition.traits.keys()].map((trait) => [trait])];
@@ -83,18 +85,18 @@ export async function lintFactoryList(
           for (const traits of combinations) {
             const kase: LintCase = { factory: definition.name, traits };
             report.checked.push(kase);
-            await session.query('SAVEPOINT tk_lint');
+            await connection.query('SAVEPOINT tk_lint');
             try {
-              await new Factory(definition, bound, traits).createList(options.count ?? 2);
-              await session.query('RELEASE SAVEPOINT tk_lint');
+              await new Factory<object, EmptyObject, true>(definition, bound, traits).createList(options.count ?? 2);
+              await connection.query('RELEASE SAVEPOINT tk_lint');
             } catch (error) {
-              await session.query('ROLLBACK TO SAVEPOINT tk_lint; RELEASE SAVEPOINT tk_lint');
+              await connection.query('ROLLBACK TO SAVEPOINT tk_lint; RELEASE SAVEPOINT tk_lint');
               report.failures.push(failure(kase, error));
             }
           }
         }
       } finally {
-        await session.query('ROLLBACK');
+        await connection.query('ROLLBACK');
       }
     });
   } finally {

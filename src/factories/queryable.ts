@@ -1,32 +1,26 @@
 import pg from 'pg';
-import { createPool } from '../connection/index.js';
+import { createPool, type SqlTarget } from '../connection/index.js';
 
-/** The smallest thing factories can run SQL on: pg.Pool, pg.Client, pg.PoolClient or a lookalike. */
-export interface QueryFunction {
+/** What the engine needs of a pool or client (pg.Pool, pg.Client, pg.PoolClient, a lookalike); hooks get one. */
+export interface QueryRunner {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** A connection pool (pg.Pool or compatible): `connect()` checks out one session. */
-export interface PoolLike extends QueryFunction {
-  connect(): Promise<QueryFunction & { release(error?: Error | boolean): void }>;
+/** A connection pool (pg.Pool or compatible): `connect()` checks out one connection. */
+export interface PoolLike extends QueryRunner {
+  connect(): Promise<QueryRunner & { release(error?: Error | boolean): void }>;
 }
-
-/**
- * Where factories write: a pg.Pool, pg.Client, pg.PoolClient, a connection string, an object
- * with a `pool` (the isolation layer's TestDatabase) or any object with `query(text, values)`.
- */
-export type Queryable = string | QueryFunction | { readonly pool: PoolLike };
 
 /** Rows come back as plain records; the kit casts every value to text and parses it itself. */
 export type RawRow = Record<string, string | null>;
 
-/** What the engine runs on: one normalised door over every kind of {@link Queryable}. */
+/** What the engine runs on: one normalised door over every kind of {@link SqlTarget}. */
 export interface Executor {
   /** Identity for per-database caches. */
   readonly key: object | string;
   query(text: string, values?: unknown[]): Promise<RawRow[]>;
-  /** Runs `work` on a single session (one connection), for transactions. */
-  session<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
+  /** Runs `work` on one connection, for transactions. */
+  withConnection<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
   /**
    * Runs `work` on one connection inside a transaction, rolled back when `work` throws:
    * BEGIN / COMMIT on a pool's connection or an idle client, a savepoint inside a transaction
@@ -39,7 +33,7 @@ export interface Executor {
   end(): Promise<void>;
 }
 
-function isPool(value: QueryFunction): value is PoolLike {
+function isPool(value: QueryRunner): value is PoolLike {
   if (value instanceof pg.Pool) return true;
   const candidate = value as Partial<PoolLike> & { totalCount?: unknown };
   return typeof candidate.connect === 'function' && typeof candidate.totalCount === 'number';
@@ -87,7 +81,7 @@ const SAVEPOINT: Bracket = [
  * wrapper with its own `query` (a lease of the kit's per-test connection, a proxy) may rewrite
  * statements, so only a pg client's own state is trusted.
  */
-function bracketOf(target: QueryFunction): Bracket | undefined {
+function bracketOf(target: QueryRunner): Bracket | undefined {
   const status = (target as { getTransactionStatus?: unknown }).getTransactionStatus;
   if (typeof status !== 'function' || Object.hasOwn(target, 'query')) return undefined;
   const state: unknown = status.call(target);
@@ -95,7 +89,7 @@ function bracketOf(target: QueryFunction): Bracket | undefined {
 }
 
 /** `work` between the bracket's statements on `target`; rolled back when it throws. */
-async function bracketed<T>(target: QueryFunction, bracket: Bracket, work: () => Promise<T>): Promise<T> {
+async function bracketed<T>(target: QueryRunner, bracket: Bracket, work: () => Promise<T>): Promise<T> {
   const [open, commit, rollback] = bracket;
   await target.query(open);
   let result: T;
@@ -109,14 +103,14 @@ async function bracketed<T>(target: QueryFunction, bracket: Bracket, work: () =>
   return result;
 }
 
-function single(key: object | string, target: QueryFunction, inTransaction = false): Executor {
+function single(key: object | string, target: QueryRunner, inTransaction = false): Executor {
   const executor: Executor = {
     key,
     query: async (text, values) => {
       if (!inTransaction && busy.has(target)) await idle(target);
       return (await target.query(text, values)).rows as RawRow[];
     },
-    session: (work) => work(executor),
+    withConnection: (work) => work(executor),
     transaction: (work) => {
       if (inTransaction) return work(executor);
       return exclusive(target, () => {
@@ -165,15 +159,15 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>):
   return {
     key,
     query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
-    session: (work) => checkedOut(pool, (client) => work(single(key, client))),
+    withConnection: (work) => checkedOut(pool, (client) => work(single(key, client))),
     transaction: (work) =>
       checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true)))),
     end,
   };
 }
 
-/** Normalises a {@link Queryable}. A connection string gets its own small pool, ended by `end()`. */
-export function toExecutor(db: Queryable): Executor {
+/** Normalises a {@link SqlTarget}. A connection string gets its own small pool, ended by `end()`. */
+export function toExecutor(db: SqlTarget): Executor {
   if (typeof db === 'string') {
     const pool = createPool({ connectionString: db, max: 2 }, 'factories pool');
     return pooled(db, pool, () => pool.end());
@@ -183,7 +177,7 @@ export function toExecutor(db: Queryable): Executor {
     const url = (db as { connectionString?: unknown }).connectionString;
     return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined);
   }
-  const target = db as QueryFunction;
+  const target = db as QueryRunner;
   if (typeof target.query !== 'function') {
     throw new TypeError('createFactories: expected a pg Pool, Client, connection string or an object with query()');
   }

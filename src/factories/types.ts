@@ -1,6 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import type { Factory } from './define.js';
-import type { QueryFunction } from './queryable.js';
+import type { QueryRunner } from './queryable.js';
 import type { Checker } from './validation.js';
 
 export type EmptyObject = Record<never, never>;
@@ -65,9 +65,9 @@ export type AttributeFunction<Row, Transient> = (context: AttributeContext<Row, 
 
 export interface CreateContext<Transient> extends BuildContext<Transient> {
   /** The database the row went to. */
-  readonly db: QueryFunction;
+  readonly db: QueryRunner;
   /** Another factory bound to the same database, seed and sequences. */
-  use<R extends object, S extends FactorySpec>(factory: Factory<R, S>): Factory<R, S>;
+  use<R extends object, S extends FactorySpec>(factory: Factory<R, S, boolean>): Factory<R, S, true>;
 }
 
 export type AfterCreate<Row, Transient> = (row: Row, context: CreateContext<Transient>) => unknown;
@@ -83,7 +83,7 @@ export type Trait<Row, Transient> = AttributeFunction<Row, Transient> | TraitObj
 
 export interface Association<Row> {
   /** The parent factory (a thunk, so factories can refer to each other in any order). */
-  readonly factory: () => Factory<object, FactorySpec>;
+  readonly factory: () => Factory<object, FactorySpec, boolean>;
   /** The column holding the parent's key. */
   readonly foreignKey: keyof Row & string;
   /** The parent's key, default `id`. */

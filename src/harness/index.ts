@@ -1,2 +1,9 @@
+export {
+  handOverFromEnv,
+  type RunnerHooks,
+  registerTestDatabase,
+  type TestDatabaseHandle,
+  type TestDatabaseOptions,
+} from './hooks.js';
 export { FileScope, type TestEnd, TestScope } from './lifecycle.js';
 export { attachRun, HANDOVER_ENV, type HandOver, type PreparedRun, type PrepareOptions, prepareRun } from './run.js';

@@ -1,6 +1,6 @@
 import { explainingLoss, type ServerRef } from '../connection/index.js';
 import type { Factories } from '../domain/index.js';
-import { FileDatabase, type IsolatedDatabase, type IsolationMode, openTestSession } from '../isolation/index.js';
+import { FileClone, type IsolatedDatabase, type IsolationMode, isolateTest } from '../isolation/index.js';
 import { attachRun, type HandOver } from './run.js';
 
 /** What a runner knows about a test when it ends. */
@@ -29,7 +29,7 @@ export class TestScope {
   constructor(
     private readonly handOver: HandOver,
     readonly db: IsolatedDatabase,
-    private readonly finish: Awaited<ReturnType<typeof openTestSession>>['finish'],
+    private readonly finish: Awaited<ReturnType<typeof isolateTest>>['finish'],
   ) {}
 
   /** The trading-domain factories bound to this test's database (faker loads on first use). */
@@ -58,7 +58,7 @@ export class TestScope {
 /** A test file's clone of the run's template, and the tests on it. */
 export class FileScope {
   readonly #handOver: HandOver;
-  #file: FileDatabase | undefined;
+  #file: FileClone | undefined;
 
   constructor(handOver: HandOver) {
     this.#handOver = handOver;
@@ -68,8 +68,8 @@ export class FileScope {
     return this.#handOver.isolation;
   }
 
-  #database(): FileDatabase {
-    this.#file ??= new FileDatabase(attachRun(this.#handOver));
+  #database(): FileClone {
+    this.#file ??= new FileClone(attachRun(this.#handOver));
     return this.#file;
   }
 
@@ -81,8 +81,8 @@ export class FileScope {
 
   async beginTest(mode: IsolationMode = this.#handOver.isolation): Promise<TestScope> {
     const file = this.#database();
-    const session = await explainingLoss(serverOf(this.#handOver), () => openTestSession(file, mode));
-    return new TestScope(this.#handOver, session.db, (outcome) => session.finish(outcome));
+    const isolation = await explainingLoss(serverOf(this.#handOver), () => isolateTest(file, mode));
+    return new TestScope(this.#handOver, isolation.db, (outcome) => isolation.finish(outcome));
   }
 
   /** Hands the file's clone back to be dropped. */

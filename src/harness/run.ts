@@ -10,11 +10,12 @@ import {
   type ServerRef,
 } from '../connection/index.js';
 import type { StartedTimescale } from '../container/index.js';
-import { debugLog } from '../debug.js';
-import { precreatedExtensions } from '../extensions.js';
+import { precreatedExtensions } from '../contract/index.js';
+import { currentRunId, logger } from '../env/index.js';
 import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
-import { currentRunId } from '../run-id.js';
 import { describeExternal, externalLine, startupLine } from './startup-line.js';
+
+const debug = logger('harness');
 
 /** What the global setup hands to the test workers: serialisable values only. */
 export interface HandOver {
@@ -118,7 +119,7 @@ export async function prepareRun(
       throw (await explainLostServer(ref, error, 0)) ?? error;
     },
   );
-  debugLog(`run ${runId} ready on ${host}, template ${template.name}`);
+  debug(`run ${runId} ready on ${host}, template ${template.name}`);
   return {
     server,
     handOver: {

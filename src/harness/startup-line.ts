@@ -1,6 +1,6 @@
 import { connectClient } from '../connection/index.js';
 import type { ServerInfo, StartedTimescale } from '../container/index.js';
-import { ExtensionMissingError, serverAt } from '../extensions.js';
+import { ExtensionMissingError, serverAt } from '../contract/index.js';
 
 /** The container module, loaded where a run starts (test workers never load it). */
 type ContainerModule = typeof import('../container/index.js');

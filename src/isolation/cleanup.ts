@@ -1,7 +1,10 @@
 import type pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { dropDatabase, listKitDatabases } from './admin.js';
 import { parseMarker } from './marker.js';
+import { runPrefix } from './names.js';
+
+const debug = logger('isolation');
 
 /** Drops the kit's clones of other runs that are older than `olderThanMs` (crashed runs). */
 export async function dropLeftoverClones(admin: pg.Pool, runId: string, olderThanMs: number): Promise<string[]> {
@@ -13,7 +16,7 @@ export async function dropLeftoverClones(admin: pg.Pool, runId: string, olderTha
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }
-  if (dropped.length > 0) debugLog(`dropped ${dropped.length} leftover clone(s)`);
+  if (dropped.length > 0) debug(`dropped ${dropped.length} leftover clone(s)`);
   return dropped;
 }
 
@@ -31,7 +34,7 @@ export async function dropStaleTemplates(admin: pg.Pool, current: string, olderT
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }
-  if (dropped.length > 0) debugLog(`dropped ${dropped.length} stale template(s)`);
+  if (dropped.length > 0) debug(`dropped ${dropped.length} stale template(s)`);
   return dropped;
 }
 
@@ -40,7 +43,7 @@ export async function dropStaleTemplates(admin: pg.Pool, current: string, olderT
  * marker, and by name for a clone caught between its creation and its marker.
  */
 export async function dropRunClones(admin: pg.Pool, runId: string): Promise<string[]> {
-  const prefix = `tk_${runId}_`.toLowerCase();
+  const prefix = runPrefix(runId);
   const { rows } = await admin.query<{ name: string; comment: string | null }>(
     "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE NOT datistemplate",
   );
@@ -48,7 +51,7 @@ export async function dropRunClones(admin: pg.Pool, runId: string): Promise<stri
   for (const db of rows) {
     const marker = parseMarker(db.comment);
     const ours = marker ? marker.kind === 'clone' && marker.runId === runId : db.name.startsWith(prefix);
-    if (!ours || marker?.kept) continue;
+    if (!ours || (marker?.kind === 'clone' && marker.kept)) continue;
     await dropDatabase(admin, db.name);
     dropped.push(db.name);
   }

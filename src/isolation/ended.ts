@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
 /** Code of a finished test (e.g. one abandoned when it timed out) used the test's pool afterwards. */
 export class TestEndedError extends TimescaleTestkitError {

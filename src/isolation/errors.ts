@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
 /** Truncating or dropping was refused: the database or host is not one the kit made. */
 export class UnsafeDatabaseError extends TimescaleTestkitError {

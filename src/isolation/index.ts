@@ -1,16 +1,18 @@
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
+export { ClientNotReleasedError, TestEndedError } from './ended.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
+export { cloneName, runPrefix, sharedPrefix, templateName } from './names.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';
+export { SharedClonePool } from './shared-clones.js';
+export { type AttachOptions, createTemplate, Template, type TemplateOptions } from './template.js';
+export { TestDatabase } from './test-database.js';
 export {
-  FileDatabase,
+  FileClone,
   ISOLATION_MODES,
   type IsolatedDatabase,
   type IsolationMode,
-  openTestSession,
-  type TestSession,
-} from './session.js';
-export { SharedClonePool } from './shared-clones.js';
-export { type AttachOptions, createTemplate, Template, type TemplateOptions, templateName } from './template.js';
-export { TestDatabase } from './test-database.js';
+  isolateTest,
+  type TestIsolation,
+} from './test-isolation.js';
 export { forgetTables, LEDGER_TABLES, type TruncateOptions, type TruncateResult, truncateAll } from './truncate.js';

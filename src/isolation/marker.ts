@@ -1,18 +1,32 @@
 import type pg from 'pg';
-import { envFlag } from '../env.js';
+import type { Connection } from '../connection/index.js';
+import { envFlag } from '../env/index.js';
 import { UnsafeDatabaseError } from './errors.js';
 
 /** Every database the kit creates carries a comment that starts with this. */
 export const MARKER_PREFIX = 'timescale-testkit:';
 
-export interface DatabaseMarker {
-  kind: 'template' | 'clone';
+interface MarkerBase {
+  /** The run that made the database. */
   runId: string;
   createdAt: number;
+}
+
+/** A migrated template: `hash` is the migrations' hash it was built for. */
+export interface TemplateMarker extends MarkerBase {
+  kind: 'template';
   hash: string;
+}
+
+/** A clone of `template`. */
+export interface CloneMarker extends MarkerBase {
+  kind: 'clone';
+  template: string;
   /** Set on a clone kept after a failed test: teardown leaves it. */
   kept?: boolean;
 }
+
+export type DatabaseMarker = TemplateMarker | CloneMarker;
 
 export function markerComment(marker: DatabaseMarker): string {
   return `${MARKER_PREFIX}${JSON.stringify(marker)}`;
@@ -21,7 +35,13 @@ export function markerComment(marker: DatabaseMarker): string {
 export function parseMarker(comment: string | null | undefined): DatabaseMarker | undefined {
   if (!comment?.startsWith(MARKER_PREFIX)) return undefined;
   try {
-    return JSON.parse(comment.slice(MARKER_PREFIX.length)) as DatabaseMarker;
+    const marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as DatabaseMarker & { hash?: string };
+    // version 0.1 wrote a clone's template into `hash`
+    if (marker.kind === 'clone' && marker.template === undefined && marker.hash !== undefined) {
+      const { hash, ...clone } = marker;
+      return { ...clone, template: hash };
+    }
+    return marker;
   } catch {
     return undefined;
   }
@@ -62,7 +82,7 @@ function allowAny(unsafe: boolean | undefined): boolean {
  * true when it checked, false when an opt-out (`unsafe`, TIMESCALE_TESTKIT_ALLOW_ANY_DATABASE)
  * skipped the check.
  */
-export async function assertDisposable(client: Connectable, action: string, unsafe?: boolean): Promise<boolean> {
+export async function assertDisposable(client: Connection, action: string, unsafe?: boolean): Promise<boolean> {
   if (allowAny(unsafe)) return false;
   const host = hostOf(client);
   if (!isSafeHost(host)) {
@@ -76,9 +96,7 @@ export async function assertDisposable(client: Connectable, action: string, unsa
   return true;
 }
 
-type Connectable = pg.Pool | pg.Client | pg.PoolClient;
-
-function paramsOf(client: Connectable): { host: string; database: string } {
+function paramsOf(client: Connection): { host: string; database: string } {
   const options: { host?: unknown; database?: unknown; connectionString?: unknown } =
     'options' in client && client.options ? client.options : (client as pg.Client);
   if (typeof options.connectionString === 'string') {
@@ -92,10 +110,10 @@ function paramsOf(client: Connectable): { host: string; database: string } {
 }
 
 /** The host a pool or client connects to, as configured (no connection made). */
-export function hostOf(client: Connectable): string {
+export function hostOf(client: Connection): string {
   return paramsOf(client).host;
 }
 
-function databaseOf(client: Connectable): string {
+function databaseOf(client: Connection): string {
   return paramsOf(client).database;
 }

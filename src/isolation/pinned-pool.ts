@@ -62,7 +62,7 @@ const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
  * statement in its own savepoint (an error undoes only that statement), and the
  * application's BEGIN / COMMIT / ROLLBACK as SAVEPOINT / RELEASE / ROLLBACK TO.
  */
-class Session {
+class SavepointScope {
   depth = 0;
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -141,7 +141,7 @@ export class PinnedPool extends pg.Pool {
       throw new TestEndedError();
     }
     try {
-      return await new Session(this.#client).run(args);
+      return await new SavepointScope(this.#client).run(args);
     } finally {
       release();
     }
@@ -164,18 +164,18 @@ export class PinnedPool extends pg.Pool {
       release();
       throw new TestEndedError();
     }
-    const session = new Session(this.#client);
+    const scope = new SavepointScope(this.#client);
     let released = false;
     const lease = Object.create(this.#client) as pg.PoolClient;
     lease.query = ((...args: unknown[]) => {
-      const run = this.#ended && !released ? Promise.reject(new TestEndedError()) : session.run(stripCallback(args));
+      const run = this.#ended && !released ? Promise.reject(new TestEndedError()) : scope.run(stripCallback(args));
       return withCallback(run, args);
     }) as pg.PoolClient['query'];
     const giveBack = () => {
       if (released) return;
       released = true;
       this.#leases.delete(giveBack);
-      session.unwind().catch(noop).finally(release);
+      scope.unwind().catch(noop).finally(release);
     };
     lease.release = giveBack;
     this.#leases.add(giveBack);

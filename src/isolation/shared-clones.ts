@@ -1,16 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { cloneDatabase } from './admin.js';
 import { type DatabaseMarker, MARKER_PREFIX } from './marker.js';
+import { sharedPrefix } from './names.js';
 
-/**
- * Clones made ahead by the run's global setup for the workers to claim, so a test file starts
- * without waiting for a copy. Claiming is a RENAME, which exactly one worker can win.
- */
-export function sharedPrefix(runId: string): string {
-  return `tk_${runId}_shared_`.toLowerCase();
-}
+const debug = logger('isolation');
 
 /**
  * Keeps `size` clones waiting for the workers, like IntegreSQL's pool: the run's global setup
@@ -42,7 +37,12 @@ export class SharedClonePool {
   async #fill(): Promise<void> {
     for (let missing = this.size - (await this.#waiting()); missing > 0 && !this.#stopped; missing--) {
       this.#counter++;
-      const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.template };
+      const marker: DatabaseMarker = {
+        kind: 'clone',
+        runId: this.runId,
+        createdAt: Date.now(),
+        template: this.template,
+      };
       await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker, {
         allowConnections: false,
       });
@@ -56,7 +56,7 @@ export class SharedClonePool {
     this.#loop = (async () => {
       while (!this.#stopped) {
         await sleep(intervalMs);
-        await this.#fill().catch((error: unknown) => debugLog(`shared clone pool: ${String(error)}`));
+        await this.#fill().catch((error: unknown) => debug(`shared clone pool: ${String(error)}`));
       }
     })();
   }
@@ -86,11 +86,11 @@ export async function claimShared(admin: pg.Pool, runId: string, name: string): 
       await admin.query(
         `ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${claimed}; ALTER DATABASE ${claimed} WITH ALLOW_CONNECTIONS true`,
       );
-      debugLog(`claimed shared clone ${datname} as ${name}`);
+      debug(`claimed shared clone ${datname} as ${name}`);
       return true;
     } catch (error) {
       // another worker renamed it first (it no longer exists under that name): try the next
-      debugLog(`shared clone ${datname} not claimed: ${(error as Error).message}`);
+      debug(`shared clone ${datname} not claimed: ${(error as Error).message}`);
     }
   }
   return false;

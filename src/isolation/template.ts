@@ -1,22 +1,24 @@
-import { threadId } from 'node:worker_threads';
 import pg from 'pg';
 import { checkout, connectClient, createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
-import { debugLog, timed } from '../debug.js';
+import { createDatabaseLikeOfficial } from '../contract/index.js';
+import { currentRunId, logger, timed } from '../env/index.js';
 import {
   isMigrationReport,
   type MigrationReport,
   type MigrationsSource,
   migratorHash,
+  stopBackgroundWorkers,
   toMigrator,
 } from '../migrate/index.js';
-import { currentRunId } from '../run-id.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
-import { createDatabaseLikeOfficial } from './contract.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
+import { cloneName, templateName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase } from './test-database.js';
+
+const debug = logger('isolation');
 
 export interface TemplateOptions {
   /**
@@ -62,20 +64,11 @@ function urlWithDatabase(serverUrl: string, database: string): string {
  * thrown: a client the pool is closing has no listener of the pool's any more.
  */
 
-/** Name of the template for a migrations hash. */
-export function templateName(hash: string): string {
-  return `tk_tpl_${hash.slice(0, 24)}`;
-}
-
 /** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
 async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
   const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
   try {
-    const { rows } = await client.query<{ fn: string | null }>(
-      "SELECT coalesce(to_regproc('_timescaledb_functions.stop_background_workers'), to_regproc('_timescaledb_internal.stop_background_workers'))::text AS fn",
-    );
-    const fn = rows[0]?.fn;
-    if (fn) await client.query(`SELECT ${fn}()`);
+    await stopBackgroundWorkers(client);
   } finally {
     await client.end();
   }
@@ -147,11 +140,11 @@ export class Template {
       const existing = rows[0];
       const marker = parseMarker(existing?.comment);
       if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
-        debugLog(`template ${name} reused`);
+        debug(`template ${name} reused`);
       } else {
         creating = true;
         if (existing) await dropDatabase(admin, name);
-        await timed(`template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
+        await timed(debug, `template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
           await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
           const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
           if (isMigrationReport(result)) report = result;
@@ -186,13 +179,13 @@ export class Template {
   #nextName(): string {
     this.#counter++;
     // pid and thread id: vitest's 'threads' pool runs several workers in one process
-    return `tk_${this.runId}_${process.pid}_${threadId}_${this.#counter}`.toLowerCase().slice(0, 63);
+    return cloneName(this.runId, this.#counter);
   }
 
   #make(): Promise<string> {
     const name = this.#nextName();
     this.#mine.add(name);
-    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), hash: this.name };
+    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), template: this.name };
     return cloneDatabase(this.#admin, this.name, name, marker).then(() => name);
   }
 
@@ -230,7 +223,7 @@ export class Template {
     const started = performance.now();
     const name = await (this.#ready.shift() ?? this.#claimOrMake());
     this.#refill();
-    debugLog(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
+    debug(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
     return new TestDatabase({
       name,
       connectionString: urlWithDatabase(this.serverUrl, name),
@@ -247,7 +240,7 @@ export class Template {
         kind: 'clone',
         runId: this.runId,
         createdAt: Date.now(),
-        hash: this.name,
+        template: this.name,
         kept: true,
       };
       await this.#admin.query(
@@ -259,7 +252,7 @@ export class Template {
       .then(() => {
         this.#mine.delete(name);
       })
-      .catch((error: unknown) => debugLog(`drop ${name} failed: ${String(error)}`))
+      .catch((error: unknown) => debug(`drop ${name} failed: ${String(error)}`))
       .finally(() => this.#drops.delete(dropping));
     this.#drops.add(dropping);
   }
@@ -297,7 +290,14 @@ export class Template {
 
 /**
  * Builds (or finds) the template for a migrations folder or {@link Migrator} on a server or
- * started container.
+ * started container: one database per migrations hash, migrated once, then copied per test.
+ *
+ * @example
+ * ```ts
+ * await using template = await createTemplate(server, { migrations: './migrations' })
+ * await using db = await template.clone()         // a fresh database with the schema
+ * await db.query('INSERT INTO orders ...')
+ * ```
  */
 export async function createTemplate(server: StartedTimescale | string, options: TemplateOptions): Promise<Template> {
   const serverUrl = typeof server === 'string' ? server : server.connectionString;

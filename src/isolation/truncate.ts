@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ensureConnected } from '../connection/index.js';
+import { type Connection, connectClient, connectionOf, ensureConnected, type SqlTarget } from '../connection/index.js';
 import { assertDisposable } from './marker.js';
 
 /** Ledgers of the kit and of common migration tools: never truncated by default. */
@@ -36,7 +36,7 @@ interface TableInfo {
   referencedBy: number[];
 }
 
-type Target = pg.Pool | pg.Client | pg.PoolClient;
+type Target = Connection;
 const catalogCache = new WeakMap<object, Promise<TableInfo[]>>();
 /**
  * Pools and clients whose database passed the safeguard. A pool or client always connects to
@@ -91,9 +91,23 @@ export function forgetTables(target: Target): void {
  * Empties every user table (hypertables included, migration ledgers excluded) in one
  * TRUNCATE. With `onlyDirty`, only the tables holding rows (and those referencing them), found
  * and truncated server-side in the same round trip. A pg.Client that was never connected is
- * connected first (the caller still ends it).
+ * connected first (the caller still ends it). Only databases the kit created are accepted.
+ *
+ * @example
+ * ```ts
+ * await truncateAll(db.pool, { onlyDirty: true, except: ['settings'] })
+ * ```
  */
-export async function truncateAll(target: Target, options: TruncateOptions = {}): Promise<TruncateResult> {
+export async function truncateAll(sql: SqlTarget, options: TruncateOptions = {}): Promise<TruncateResult> {
+  const target = connectionOf(sql);
+  if (target === undefined) {
+    const client = await connectClient(sql as string, 'truncate');
+    try {
+      return await truncateAll(client, options);
+    } finally {
+      await client.end();
+    }
+  }
   // a client created but never connected would queue the first query forever
   if (!('totalCount' in target)) await ensureConnected(target as pg.Client);
   await checkOnce(target, options.unsafe);

@@ -1,11 +1,12 @@
 import type { TestkitConfig } from '../config/index.js';
 import { HANDOVER_ENV, type PreparedRun, prepareRun } from '../harness/index.js';
-
-const RUN_KEY = Symbol.for('timescale-testkit.jest.run');
+import { RUN_KEY } from './run-key.js';
 
 /**
- * Jest globalSetup: `globalSetup: 'timescale-testkit/jest/global-setup'`. Starts the server,
- * builds the template, and hands connection data to the workers through the environment.
+ * Jest globalSetup (set by `preset: 'timescale-testkit'`, or `globalSetup:
+ * 'timescale-testkit/jest/global-setup'`). Starts the server (or attaches to `url`), builds the
+ * template, prints the startup line, and hands connection data to the workers through the
+ * environment. Inline options: `globals: { timescaleTestkit: { ... } }` in the jest config.
  */
 export default async function globalSetup(
   globalConfig: { rootDir: string; maxWorkers?: number },
@@ -18,6 +19,3 @@ export default async function globalSetup(
   process.env[HANDOVER_ENV] = JSON.stringify(run.handOver);
   (globalThis as Record<symbol, PreparedRun | undefined>)[RUN_KEY] = run;
 }
-
-/** @internal shared with the teardown, which jest runs in the same process */
-export { RUN_KEY };

@@ -1,5 +1,5 @@
 import type { PreparedRun } from '../harness/index.js';
-import { RUN_KEY } from './global-setup.js';
+import { RUN_KEY } from './run-key.js';
 
 /** Jest globalTeardown: `globalTeardown: 'timescale-testkit/jest/global-teardown'`. */
 export default async function globalTeardown(): Promise<void> {

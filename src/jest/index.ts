@@ -1,6 +1,11 @@
-import { TimescaleTestkitError } from '../errors.js';
-import { FileScope, HANDOVER_ENV, type HandOver, type TestScope } from '../harness/index.js';
-import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
+import { TimescaleTestkitError } from '../errors/index.js';
+import {
+  registerTestDatabase,
+  type TestDatabaseHandle,
+  type TestDatabaseOptions,
+  type TestEnd,
+} from '../harness/index.js';
+import { FAILED } from './failed.js';
 
 type Hook = (fn: () => Promise<void>, timeout?: number) => void;
 interface JestGlobals {
@@ -8,71 +13,64 @@ interface JestGlobals {
   afterAll: Hook;
   beforeEach: Hook;
   afterEach: Hook;
+  expect?: { getState?: () => { currentTestName?: string } };
 }
 
-function handOver(): HandOver {
-  const raw = process.env[HANDOVER_ENV];
-  if (!raw) {
-    throw new TimescaleTestkitError(
-      'NOT_SET_UP',
-      "timescale-testkit's jest global setup did not run: set globalSetup: 'timescale-testkit/jest/global-setup' and " +
-        "globalTeardown: 'timescale-testkit/jest/global-teardown' in the jest config.",
-    );
-  }
-  return JSON.parse(raw) as HandOver;
-}
-
-export interface UseTestDatabaseOptions {
-  /** Per-test isolation (default: the run's, `transaction` unless configured). */
-  isolation?: IsolationMode;
-  /** Hook timeout in ms (default 60 000). */
+export interface UseTestDatabaseOptions extends TestDatabaseOptions {
+  /** Timeout of the kit's hooks in ms (default 60 000). */
   timeoutMs?: number;
 }
 
-/** Handle returned by {@link useTestDatabase}; `db` is valid inside tests and test hooks. */
-export interface TestDatabaseHandle {
-  readonly db: IsolatedDatabase;
+let warned = false;
+
+/** The test that just ended: its name from jest's `expect` state, its outcome from the kit's environment. */
+function ended(jest: JestGlobals): TestEnd {
+  const name = jest.expect?.getState?.().currentTestName ?? 'unknown test';
+  const failed = (globalThis as Record<symbol, unknown>)[FAILED];
+  if (failed === undefined && !warned) {
+    warned = true;
+    console.warn(
+      "timescale-testkit: jest runs without the kit's test environment, so a failed test's database is not kept " +
+        "and its factories seed not printed: use preset: 'timescale-testkit' (or testEnvironment: " +
+        "'timescale-testkit/jest/environment').",
+    );
+  }
+  return { name, failed: failed === true };
 }
 
 /**
- * Registers jest hooks for one test file: a clone of the migrated template for the file,
- * and isolation per test (a rolled-back transaction, or a truncation afterwards).
+ * Registers jest hooks for one test file: a clone of the migrated template for the file, and
+ * isolation per test (a rolled-back transaction, or a truncation afterwards). Call it at the
+ * top of a test file; `db` (and `factories`) are valid inside its tests and their hooks.
+ *
+ * @example
+ * // jest.config.js: module.exports = { preset: 'timescale-testkit' }
+ * const { useTestDatabase } = require('timescale-testkit/jest')
+ * const testkit = useTestDatabase({ factories: true })
+ * test('fills an order', async () => {
+ *   const order = await testkit.factories.order.create({ status: 'NEW' })
+ *   await fillOrder(testkit.db.pool, order.id)
+ * })
  */
 export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatabaseHandle {
-  const hooks = globalThis as unknown as Partial<JestGlobals>;
-  const { beforeAll, afterAll, beforeEach, afterEach } = hooks;
+  const jest = globalThis as unknown as Partial<JestGlobals>;
+  const { beforeAll, afterAll, beforeEach, afterEach } = jest;
   if (!beforeAll || !afterAll || !beforeEach || !afterEach) {
     throw new TimescaleTestkitError('NOT_IN_JEST', 'useTestDatabase() must be called inside a jest test file.');
   }
   const timeout = options.timeoutMs ?? 60_000;
-  let file: FileScope | undefined;
-  let scope: TestScope | undefined;
-  beforeAll(async () => {
-    file = new FileScope(handOver());
-    await file.ready();
-  }, timeout);
-  beforeEach(async () => {
-    scope = await (file as FileScope).beginTest(options.isolation);
-  }, timeout);
-  afterEach(async () => {
-    const ending = scope;
-    scope = undefined;
-    await ending?.end({ name: currentTestName(), failed: false });
-  }, timeout);
-  afterAll(async () => {
-    await file?.end();
-  }, timeout);
-  return {
-    get db(): IsolatedDatabase {
-      if (!scope) throw new TimescaleTestkitError('NO_SESSION', 'db is only available inside a test or its hooks.');
-      return scope.db;
+  return registerTestDatabase(
+    {
+      beforeAll: (fn) => beforeAll(fn, timeout),
+      afterAll: (fn) => afterAll(fn, timeout),
+      beforeEach: (fn) => beforeEach(() => fn(undefined), timeout),
+      afterEach: (fn) => afterEach(() => fn(undefined), timeout),
+      ended: () => ended(jest as JestGlobals),
+      setupHint: "set preset: 'timescale-testkit' in the jest config",
     },
-  };
+    options,
+  );
 }
 
-function currentTestName(): string {
-  const expect = (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect;
-  return expect?.getState?.().currentTestName ?? 'unknown test';
-}
-
+export type { TestDatabaseHandle } from '../harness/index.js';
 export type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DEFAULT_IMAGE } from '../image.js';
+import { DEFAULT_IMAGE } from '../image/index.js';
 
 interface KnownExtension {
   name: string;

@@ -27,7 +27,6 @@ export {
   toMigrator,
 } from './migrators/index.js';
 export { migrate } from './runner.js';
-export type { MigrationTarget } from './session.js';
 export {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,
@@ -36,3 +35,4 @@ export {
   type MigrationFormat,
   type MigrationReport,
 } from './types.js';
+export { stopBackgroundWorkers } from './workers.js';

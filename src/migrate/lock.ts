@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
 import { MigrationLockError } from './errors.js';
+
+const debug = logger('migrate');
 
 /** A stable signed 64-bit advisory lock key for `name`. */
 export function lockKey(name: string): string {
@@ -30,7 +32,7 @@ export async function acquireLock(
   } finally {
     await client.query("SELECT set_config('lock_timeout', $1, false)", [previous]);
   }
-  debugLog(`migrate lock ${name} acquired`);
+  debug(`migrate lock ${name} acquired`);
   return async () => {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE } from '../image.js';
+import { DEFAULT_IMAGE } from '../image/index.js';
 import {
   MigrationError,
   type MigrationErrorDetails,

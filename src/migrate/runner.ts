@@ -1,12 +1,13 @@
 import type pg from 'pg';
-import { debugLog, timed } from '../debug.js';
+import type { SqlTarget } from '../connection/index.js';
+import { logger, timed } from '../env/index.js';
+import { openMigrationConnection } from './connection.js';
 import { MigrationChecksumError, MigrationOrderError } from './errors.js';
 import { applyMigration } from './execute.js';
 import { hashPlan } from './hash.js';
 import { Ledger, type LedgerRow } from './ledger.js';
 import { loadPlan } from './load.js';
 import { acquireLock } from './lock.js';
-import { type MigrationTarget, openSession } from './session.js';
 import {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,
@@ -16,6 +17,8 @@ import {
   type MigrationReport,
 } from './types.js';
 import { stopBackgroundWorkers } from './workers.js';
+
+const debug = logger('migrate');
 
 const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
@@ -55,16 +58,22 @@ export function pendingMigrations(
 /**
  * Applies the folder's pending migrations to `target`, once, under a per-database advisory lock:
  * concurrent runners wait and then find nothing left to do.
+ *
+ * @example
+ * ```ts
+ * const report = await migrate(process.env.DATABASE_URL, { dir: './migrations' })
+ * console.log(report.applied.length, report.hash)
+ * ```
  */
-export async function migrate(target: MigrationTarget, options: MigrateOptions): Promise<MigrationReport> {
+export async function migrate(target: SqlTarget, options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
   const plan = await loadPlan(options.dir, options.format ?? 'auto', options.files);
   const hash = hashPlan(plan);
   const ledger = new Ledger(options.schema ?? 'public', options.table ?? DEFAULT_MIGRATIONS_TABLE);
-  const session = await openSession(target);
+  const connection = await openMigrationConnection(target);
   try {
-    const { client } = session;
-    const release = await timed('migrate lock', () =>
+    const { client } = connection;
+    const release = await timed(debug, 'migrate lock', () =>
       acquireLock(client, `${ledger.schema}.${ledger.table}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     );
     try {
@@ -75,19 +84,19 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
       if (pending.length > 0) await stopBackgroundWorkers(client);
       for (const migration of pending) {
         applied.push(
-          await timed(`migrate ${migration.file}`, () =>
+          await timed(debug, `migrate ${migration.file}`, () =>
             applyMigration(client, migration, ledger, serverEncoding ? { serverEncoding } : {}),
           ),
         );
         await stopBackgroundWorkers(client);
       }
       const totalMs = Math.round((performance.now() - started) * 10) / 10;
-      debugLog(`migrate ${plan.dir}: ${applied.length} applied, ${skipped.length} skipped (${plan.format})`);
+      debug(`migrate ${plan.dir}: ${applied.length} applied, ${skipped.length} skipped (${plan.format})`);
       return { format: plan.format, hash, applied, skipped, totalMs };
     } finally {
       await release();
     }
   } finally {
-    await session.close();
+    await connection.close();
   }
 }

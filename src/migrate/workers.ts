@@ -1,5 +1,7 @@
 import pg from 'pg';
-import { debugLog } from '../debug.js';
+import { logger } from '../env/index.js';
+
+const debug = logger('migrate');
 
 const FIND = `
   SELECT n.nspname AS schema
@@ -22,7 +24,7 @@ export async function stopBackgroundWorkers(client: pg.ClientBase): Promise<bool
     await client.query(`SELECT ${pg.escapeIdentifier(schema)}.stop_background_workers()`);
     return true;
   } catch (error) {
-    debugLog(`migrate could not stop background workers: ${(error as Error).message}`);
+    debug(`migrate could not stop background workers: ${(error as Error).message}`);
     return false;
   }
 }

@@ -1,6 +1,6 @@
 import { test as base, inject } from 'vitest';
 import type { Factories } from '../domain/index.js';
-import { TimescaleTestkitError } from '../errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 import { FileScope, type HandOver, type TestScope } from '../harness/index.js';
 import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 
@@ -32,6 +32,15 @@ interface FileFixtures {
 /**
  * Vitest `test` with timescale-testkit fixtures: each file gets its own clone of the migrated
  * template, each test its own transaction (or a truncation afterwards).
+ *
+ * @example
+ * ```ts
+ * test('fills an order', async ({ db, factories }) => {
+ *   const order = await factories.order.create({ status: 'NEW' })
+ *   await fillOrder(db.pool, order.id)
+ * })
+ * const committed = test.override({ isolation: 'truncate' })
+ * ```
  */
 export const test = base.extend<TestkitFixtures & FileFixtures>({
   testkitFile: [

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { listContainers, MARKER_PREFIX } from '../../src/index.js';
+import { listContainers } from '../../src/index.js';
+import { MARKER_PREFIX } from '../../src/isolation/index.js';
 import { folder } from '../migrate/support.js';
 import { REFERENCE_TABLES } from '../support/server.js';
 import { cli, configHashOf, removeProjectContainers, tempProject, urlOf } from './support.js';

@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, main } from '../../src/cli/index.js';
-import { listContainers, loadConfig, pruneContainers, resolveOptions, type TestkitConfig } from '../../src/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { resolveOptions } from '../../src/container/index.js';
+import { listContainers, pruneContainers, type TestkitConfig } from '../../src/index.js';
 
 export interface CliRun {
   code: number;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeFailure, UsageError } from '../../src/cli/errors.js';
 import { columns, formatAge, formatDuration } from '../../src/cli/output.js';
-import { LockTimeoutError } from '../../src/file-lock.js';
+import { LockTimeoutError } from '../../src/container/lock.js';
+import { ConfigError } from '../../src/errors/index.js';
 import {
-  ConfigError,
   DockerUnavailableError,
   ExtensionMissingError,
   FactoryValidationError,

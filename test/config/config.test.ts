@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, defineConfig, loadConfig } from '../../src/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { ConfigError } from '../../src/errors/index.js';
+import { defineConfig } from '../../src/index.js';
 
 const ENV = [
   'TIMESCALE_TESTKIT_ISOLATION',

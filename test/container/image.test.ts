@@ -1,18 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { dataDirectoryMount } from '../../src/container/data-directory.js';
-import {
-  DEFAULT_IMAGE,
-  DEFAULT_POSTGRES,
-  ImageChoiceError,
-  loadConfig,
-  officialImage,
-  POSTGRES_MAJORS,
-  type PostgresMajor,
-  resolveImage,
-  resolveOptions,
-  TIMESCALEDB_RELEASE,
-} from '../../src/index.js';
+import { resolveOptions } from '../../src/container/index.js';
+import { DEFAULT_POSTGRES, POSTGRES_MAJORS, resolveImage, TIMESCALEDB_RELEASE } from '../../src/image/index.js';
+import { DEFAULT_IMAGE, ImageChoiceError, officialImage, type PostgresMajor } from '../../src/index.js';
 import { restoreEnvAfterEach } from '../support/env.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  listContainers,
-  pruneContainers,
-  resolveOptions,
-  startTimescale,
-  type TimescaleOptions,
-} from '../../src/index.js';
+import { resolveOptions } from '../../src/container/index.js';
+import { listContainers, pruneContainers, startTimescale, type TimescaleOptions } from '../../src/index.js';
 import { ensureBuilt, root, run } from '../support/build.js';
 
 /** Removes every container (reused ones too) of a configuration, whatever the test's outcome. */

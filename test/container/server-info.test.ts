@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { describeServer, serverSummary } from '../../src/index.js';
+import { describeServer, serverSummary } from '../../src/container/index.js';
 import { serverUrl, urlFor } from '../support/server.js';
 
 describe('what a server runs', () => {

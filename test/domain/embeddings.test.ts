@@ -1,14 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  cosineSimilarity,
-  createFactories,
-  EMBEDDING_DIMENSIONS,
-  type Factories,
-  FactoryValidationError,
-  randomEmbedding,
-  similarTo,
-} from '../../src/index.js';
+import { cosineSimilarity, EMBEDDING_DIMENSIONS, randomEmbedding, similarTo } from '../../src/domain/index.js';
+import { createFactories, type Factories, FactoryValidationError } from '../../src/index.js';
 import { schemaDatabase } from '../support/server.js';
 
 let database: Awaited<ReturnType<typeof schemaDatabase>>;

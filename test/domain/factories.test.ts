@@ -1,14 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  createFactories,
-  decimal,
-  defineFactory,
-  type Factories,
-  lintFactories,
-  REFERENCE_DATE,
-  realizedPnl,
-} from '../../src/index.js';
+import { lintFactories, realizedPnl } from '../../src/domain/index.js';
+import { REFERENCE_DATE } from '../../src/factories/index.js';
+import { createFactories, decimal, defineFactory, type Factories } from '../../src/index.js';
 import { schemaDatabase, REFERENCE_TABLES as TABLES } from '../support/server.js';
 
 type Table = (typeof TABLES)[number];
@@ -303,5 +297,22 @@ describe('traits keep the invariants', () => {
     expect((await bound.create()).name).toBe('note-1');
     expect(factories.seed).toBe(1234);
     expect(factories.refDate).toEqual(REFERENCE_DATE);
+  });
+});
+
+describe('the catalog', () => {
+  test('is read once per database; forgetColumns() reads it again after DDL', async () => {
+    const fresh = createFactories(pool, { seed: 99 });
+    const before = await fresh.agentStatus.create();
+    expect(before).not.toHaveProperty('note');
+    await pool.query("ALTER TABLE agent_status ADD COLUMN note text NOT NULL DEFAULT 'added later'");
+    try {
+      expect(await fresh.agentStatus.create()).not.toHaveProperty('note');
+      fresh.forgetColumns();
+      expect(await fresh.agentStatus.create()).toMatchObject({ note: 'added later' });
+    } finally {
+      await pool.query('ALTER TABLE agent_status DROP COLUMN note');
+      fresh.forgetColumns();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { beginTestTransaction, createFactories, lintFactories } from '../../src/index.js';
+import { lintFactories } from '../../src/domain/index.js';
+import { createFactories } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { schemaDatabase } from '../support/server.js';
 
 let database: Awaited<ReturnType<typeof schemaDatabase>>;
@@ -20,7 +22,7 @@ describe('factories inside a per-test transaction (isolation layer)', () => {
   test('graphs, pipelined series and lint run on the pinned connection and roll back', async () => {
     const transaction = await beginTestTransaction(pool);
     try {
-      const factories = createFactories({ pool: transaction.pool }, { seed: 31 });
+      const factories = createFactories(transaction.pool, { seed: 31 });
       const graph = await factories.graph({ sessions: 3, ordersPerSession: 2, tradesPerOrder: 2 });
       expect(graph.trades).toHaveLength(12);
       expect(await factories.candlestick.series({ count: 12_000, batchSize: 2_000, returning: false })).toBe(12_000);

@@ -3,14 +3,14 @@ import {
   agentSignalFactory,
   agentStatusFactory,
   candlestickFactory,
-  FactoryValidationError,
   llmDecisionFactory,
   orderFactory,
   performanceMetricFactory,
   positionFactory,
   tradeFactory,
   tradingSessionFactory,
-} from '../../src/index.js';
+} from '../../src/domain/index.js';
+import { FactoryValidationError } from '../../src/index.js';
 
 interface Case {
   name: string;

@@ -1,13 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  beginTestTransaction,
-  createFactories,
-  type Factories,
-  FactoryInsertError,
-  FactoryValidationError,
-  orderFactory,
-} from '../../src/index.js';
+import { orderFactory } from '../../src/domain/index.js';
+import { createFactories, type Factories, FactoryInsertError, FactoryValidationError } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { schemaDatabase, REFERENCE_TABLES as TABLES } from '../support/server.js';
 
 // The trading factories on hostile input: nothing half-written, every error typed and named.
@@ -113,7 +108,7 @@ describe('lists and graphs are all or nothing', () => {
       expect(await total()).toBe(0);
       const transaction = await beginTestTransaction(pool);
       try {
-        const pinned = createFactories({ pool: transaction.pool }, { seed: 78 });
+        const pinned = createFactories(transaction.pool, { seed: 78 });
         await expect(pinned.graph({ sessions: 1 })).rejects.toMatchObject({ constraint: 'no_trades_today' });
         expect(await total(transaction.pool)).toBe(0);
         expect((await pinned.graph({ sessions: 1, tradesPerOrder: 0 })).orders).toHaveLength(3);

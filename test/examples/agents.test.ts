@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { ConstraintViolationError, NotFoundError, ValidationError } from '../../examples/repository/index.js';
-import type { SignalKind } from '../../src/index.js';
+import type { SignalKind } from '../../src/domain/index.js';
 import { test } from './support.js';
 
 const minutesAgo = (minutes: number, from = Date.now()) => new Date(from - minutes * 60_000);

@@ -10,7 +10,7 @@ import {
   poolStats,
   ValidationError,
 } from '../../examples/repository/index.js';
-import type { OrderTrait } from '../../src/index.js';
+import type { OrderTrait } from '../../src/domain/index.js';
 import { test } from './support.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
+import type { SqlTarget } from '../../src/connection/index.js';
 import {
   belongsTo,
   defineFactory,
@@ -284,6 +285,8 @@ describe('errors', () => {
     expect(() => widgets.build({}, { traits: ['shiny' as never] })).toThrow(/unknown trait "shiny"/);
     const ghost = defineFactory<{ id: number }>({ table: 'nowhere', defaults: () => ({ id: 1 }) });
     await expect(ghost.bind(pool).create()).rejects.toMatchObject({ code: 'FACTORY_TABLE' });
+    // creating through an unbound factory is a type error, and at run time (plain JavaScript) a typed one
+    // @ts-expect-error the factory is not bound to a database
     await expect(widget.create()).rejects.toMatchObject({ code: 'FACTORY_UNBOUND' });
     await expect(widgets.create({ owner: { name: 'no id' } })).rejects.toMatchObject({ code: 'FACTORY_ASSOCIATION' });
   });
@@ -327,12 +330,13 @@ describe('queryables', () => {
     const byUrl = new FactoryContext(database.url, next());
     expect((await owner.bind(byUrl).create()).name).toMatch(/^owner-/);
     await byUrl.end();
-    const wrapped = { pool };
+    // lookalikes outside the SqlTarget type still work at run time: an object with a pool, or with query()
+    const wrapped = { pool } as unknown as SqlTarget;
     expect((await owner.bind(wrapped, next()).create()).id).toBeTypeOf('number');
     const handle = { pool, connectionString: database.url };
     expect(toExecutor(handle).key).toBe(database.url);
     expect((await owner.bind(handle, next()).create()).id).toBeTypeOf('number');
-    const minimal = { query: (text: string, values?: unknown[]) => pool.query(text, values) };
+    const minimal = { query: (text: string, values?: unknown[]) => pool.query(text, values) } as unknown as SqlTarget;
     expect((await owner.bind(minimal, next()).create()).id).toBeTypeOf('number');
     expect(() => toExecutor({} as never)).toThrow(TypeError);
   });

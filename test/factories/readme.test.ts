@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { belongsTo, createFactories, defineFactory, lintFactories, tradingSessionFactory } from '../../src/index.js';
+import { lintFactories, tradingSessionFactory } from '../../src/domain/index.js';
+import { belongsTo, createFactories, defineFactory } from '../../src/index.js';
 import { schemaDatabase } from '../support/server.js';
 
 // The README's "Your own tables" example, verbatim apart from the hook body.

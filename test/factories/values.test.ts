@@ -1,15 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lintFactoryList } from '../../src/factories/index.js';
 import {
-  beginTestTransaction,
   belongsTo,
   decimal,
   defineFactory,
   FactoryError,
   FactoryInsertError,
   FactoryValidationError,
-  lintFactoryList,
 } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
 import { scratchDatabase } from '../support/server.js';
 
 // Every value a factory is given is checked before anything is written; what only the database
@@ -477,7 +477,7 @@ describe('a graph is written all or nothing', () => {
     const transaction = await beginTestTransaction(pool);
     try {
       const before = await counts(transaction.pool);
-      const items = item.bind({ pool: transaction.pool }, next());
+      const items = item.bind(transaction.pool, next());
       await expect(items.createList(3, (index) => ({ at: index === 2 ? 'never' : new Date(0) }))).rejects.toThrow(
         FactoryInsertError,
       );

@@ -3,7 +3,8 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRun, prepareRun } from '../../src/harness/index.js';
-import { DEFAULT_IMAGE, FileDatabase, openTestSession } from '../../src/index.js';
+import { DEFAULT_IMAGE } from '../../src/index.js';
+import { FileClone, isolateTest } from '../../src/isolation/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const image = process.env.TIMESCALE_TESTKIT_IMAGE ?? DEFAULT_IMAGE;
@@ -38,8 +39,8 @@ describe('external server mode', () => {
       expect(run.server).toBeUndefined();
       expect(run.handOver.serverUrl).toBe(server.getConnectionUri());
       const template = attachRun(run.handOver);
-      const file = new FileDatabase(template);
-      const session = await openTestSession(file, 'transaction');
+      const file = new FileClone(template);
+      const session = await isolateTest(file, 'transaction');
       await session.db.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 'y', 'RUNNING')");
       expect((await databases()).some((name) => name.startsWith(`tk_${run.handOver.runId}_`))).toBe(true);
       await session.finish({ failed: false, keepFailed: false });

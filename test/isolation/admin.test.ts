@@ -7,7 +7,7 @@ import { scratchDatabase, serverUrl } from '../support/server.js';
 describe('cloning', () => {
   const admin = new pg.Pool({ connectionString: serverUrl(), max: 2 });
   afterAll(() => admin.end());
-  const marker = { kind: 'clone' as const, runId: 'admintest', createdAt: Date.now(), hash: 'x' };
+  const marker = { kind: 'clone' as const, runId: 'admintest', createdAt: Date.now(), template: 'x' };
 
   it('ends stray sessions on the template (SQLSTATE 55006) and retries', async () => {
     const source = await scratchDatabase('busy');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isSafeHost, truncateAll, trustHost, UnsafeDatabaseError } from '../../src/index.js';
+import { truncateAll, UnsafeDatabaseError } from '../../src/index.js';
+import { isSafeHost, trustHost } from '../../src/isolation/index.js';
 import { scratchDatabase } from '../support/server.js';
 
 describe('safeguard', () => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, FileDatabase, openTestSession, type Template } from '../../src/index.js';
+import { createTemplate, type Template } from '../../src/index.js';
+import { FileClone, isolateTest } from '../../src/isolation/index.js';
 import { serverUrl } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
@@ -15,8 +16,8 @@ describe('test sessions', () => {
   });
 
   it('keeps a failed test database, committed, and moves the file to a fresh clone', async () => {
-    const file = new FileDatabase(template);
-    const session = await openTestSession(file, 'transaction');
+    const file = new FileClone(template);
+    const session = await isolateTest(file, 'transaction');
     await session.db.exec("INSERT INTO agent_status (name, type, status) VALUES ('evidence', 't', 'ERROR')");
     const { kept, problem } = await session.finish({ failed: true, keepFailed: true });
     expect(problem).toBeUndefined();
@@ -26,7 +27,7 @@ describe('test sessions', () => {
     expect((await inspect.query('SELECT name FROM agent_status')).rows).toEqual([{ name: 'evidence' }]);
     await inspect.end();
     expect(template.kept).toContain(session.db.name);
-    const next = await openTestSession(file, 'truncate');
+    const next = await isolateTest(file, 'truncate');
     expect(next.db.name).not.toBe(session.db.name);
     expect((await next.db.query('SELECT count(*)::int AS n FROM agent_status')).rows[0]?.n).toBe(0);
     await next.db.exec("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'ERROR')");

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '../../src/index.js';
+import { createTemplate } from '../../src/index.js';
 import { dropRunClones } from '../../src/isolation/cleanup.js';
+import { dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '../../src/isolation/index.js';
 import { parseMarker } from '../../src/isolation/marker.js';
-import { claimShared, sharedPrefix } from '../../src/isolation/shared-clones.js';
+import { sharedPrefix } from '../../src/isolation/names.js';
+import { claimShared } from '../../src/isolation/shared-clones.js';
 import { serverUrl, urlFor } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
@@ -47,7 +49,11 @@ describe('the shared clone pool', () => {
       expect(before).toHaveLength(2);
       for (const clone of before) {
         expect(clone.allowConn).toBe(false);
-        expect(parseMarker(clone.comment)).toMatchObject({ kind: 'clone', runId: 'sharedtest', hash: template.name });
+        expect(parseMarker(clone.comment)).toMatchObject({
+          kind: 'clone',
+          runId: 'sharedtest',
+          template: template.name,
+        });
       }
       const closed = new pg.Client({ connectionString: urlFor(before[0]?.name ?? '') });
       await expect(closed.connect()).rejects.toMatchObject({ code: '55000' });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, MARKER_PREFIX, Template, templateName } from '../../src/index.js';
+import { createTemplate } from '../../src/index.js';
+import { MARKER_PREFIX, Template, templateName } from '../../src/isolation/index.js';
 import { serverUrl } from '../support/server.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'migrations');

@@ -67,7 +67,7 @@ describe('jest helpers, driven in-process', () => {
     delete process.env[HANDOVER_ENV];
     const hooks = fakeJest();
     useTestDatabase({ isolation: 'truncate' });
-    await expect(hooks.beforeAll[0]?.()).rejects.toThrow(/jest global setup did not run/);
+    await expect(hooks.beforeAll[0]?.()).rejects.toThrow(/global setup did not run: set preset: 'timescale-testkit'/);
     process.env[HANDOVER_ENV] = saved;
   });
 });

@@ -1,7 +1,7 @@
 import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashMigrations } from '../../src/index.js';
+import { hashMigrations } from '../../src/migrate/index.js';
 import { loadPlan } from '../../src/migrate/load.js';
 import { FIXTURES, folder, formatError, writeFiles } from './support.js';
 

@@ -1,7 +1,8 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashMigrations, migrate } from '../../src/index.js';
+import { migrate } from '../../src/index.js';
+import { hashMigrations } from '../../src/migrate/index.js';
 import { loadPlan } from '../../src/migrate/load.js';
 import { scratchDatabase } from '../support/server.js';
 import { existing, folder, formatError, ledgerVersions } from './support.js';

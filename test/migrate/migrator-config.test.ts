@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { ConfigError } from '../../src/errors/index.js';
 import { prepareRun } from '../../src/harness/index.js';
-import { ConfigError, functionMigrator, loadConfig } from '../../src/index.js';
+import { functionMigrator } from '../../src/index.js';
 import { cli } from '../cli/support.js';
 import { scratchDatabase, serverUrl } from '../support/server.js';
 import { existing } from './support.js';
@@ -53,7 +55,7 @@ describe('config `migrations` as a Migrator', () => {
     const run = await prepareRun(file.dir, { url: serverUrl() });
     try {
       expect(run.server).toBeUndefined();
-      const { Template } = await import('../../src/index.js');
+      const { Template } = await import('../../src/isolation/index.js');
       const template = Template.attach(run.handOver.serverUrl, run.handOver.template, { runId: run.handOver.runId });
       await using db = await template.clone();
       expect((await db.query('SELECT count(*)::int AS n FROM from_config_migrator')).rows[0]).toEqual({ n: 0 });

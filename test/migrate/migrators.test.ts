@@ -2,20 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/index.js';
 import {
-  ConfigError,
   commandMigrator,
   createTemplate,
   folderMigrator,
   functionMigrator,
-  hashMigrations,
   MigrationCommandError,
   MigrationCommandNotFoundError,
   MigrationCommandTimeoutError,
   type Migrator,
-  templateName,
 } from '../../src/index.js';
-import { isMigrationReport, migratorHash, toMigrator } from '../../src/migrate/index.js';
+import { templateName } from '../../src/isolation/index.js';
+import { hashMigrations, isMigrationReport, migratorHash, toMigrator } from '../../src/migrate/index.js';
 import { scratchDatabase, serverUrl } from '../support/server.js';
 import { existing, folder } from './support.js';
 import { databaseExists, dropTemplate } from './tools-support.js';

@@ -2,7 +2,8 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { createTemplate, MigrationCommandError, type Migrator, templateName } from '../../src/index.js';
+import { createTemplate, MigrationCommandError, type Migrator } from '../../src/index.js';
+import { templateName } from '../../src/isolation/index.js';
 import { migratorHash } from '../../src/migrate/index.js';
 import { serverUrl } from '../support/server.js';
 import {

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import createDebug from 'debug';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { debugLog, timed } from '../../src/debug.js';
-import { LockTimeoutError, withFileLock } from '../../src/file-lock.js';
+import { LockTimeoutError, withFileLock } from '../../src/container/lock.js';
 
 describe('withFileLock', () => {
   let dir: string;
@@ -28,34 +28,46 @@ describe('withFileLock', () => {
     expect(order.join(' ')).toMatch(/^(a\+ a- b\+ b-|b\+ b- a\+ a-)$/);
   });
 
-  it('breaks a lock whose owner died', async () => {
+  it('breaks a lock its holder stopped refreshing (a crashed process)', async () => {
     await mkdir(join(dir, 'orphan.lock'));
-    await writeFile(join(dir, 'orphan.lock', 'pid'), '999999999');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(join(dir, 'orphan.lock'), old, old);
     expect(await withFileLock('orphan', async () => 'taken')).toBe('taken');
   });
 
-  it('gives up after its timeout while a live owner holds it', async () => {
-    await mkdir(join(dir, 'held.lock'));
-    await writeFile(join(dir, 'held.lock', 'pid'), String(process.pid));
-    await expect(withFileLock('held', async () => 'never', { timeoutMs: 100 })).rejects.toBeInstanceOf(
-      LockTimeoutError,
-    );
+  it('gives up after its timeout while a live holder keeps it', async () => {
+    let release: () => void = () => undefined;
+    const held = withFileLock('held', () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await withFileLock('held', async () => 'never', { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockTimeoutError);
+    expect((error as Error).message).toContain(join(dir, 'held.lock'));
+    release();
+    await held;
   });
 });
 
 describe('debug lines', () => {
-  it('print only when DEBUG names the kit', async () => {
+  it('print per phase, and DEBUG=timescale-testkit turns on every phase', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    delete process.env.DEBUG;
-    debugLog('quiet');
-    expect(write).not.toHaveBeenCalled();
-    process.env.DEBUG = 'other,timescale-testkit';
-    expect(await timed('phase', async () => 42)).toBe(42);
-    expect(String(write.mock.calls[0]?.[0])).toMatch(/^timescale-testkit phase \d+\.\dms\n$/);
-    process.env.DEBUG = '*';
-    debugLog('all');
-    expect(write).toHaveBeenCalledTimes(2);
-    delete process.env.DEBUG;
-    write.mockRestore();
+    const previous = process.env.DEBUG;
+    try {
+      process.env.DEBUG = 'other,timescale-testkit';
+      vi.resetModules();
+      const { logger, timed } = await import('../../src/env/log.js');
+      expect(await timed(logger('isolation'), 'phase', async () => 42)).toBe(42);
+      expect(String(write.mock.calls.at(-1)?.[0])).toMatch(/timescale-testkit:isolation phase \d+\.\dms/);
+      createDebug.enable('timescale-testkit:container');
+      const calls = write.mock.calls.length;
+      logger('isolation')('quiet');
+      expect(write.mock.calls.length).toBe(calls);
+      logger('container')('loud');
+      expect(String(write.mock.calls.at(-1)?.[0])).toContain('timescale-testkit:container loud');
+    } finally {
+      createDebug.disable();
+      if (previous === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = previous;
+      write.mockRestore();
+    }
   });
 });

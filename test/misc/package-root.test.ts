@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { referenceMigrations } from '../../src/index.js';
-import { KIT_VERSION, PACKAGE_ROOT } from '../../src/package-root.js';
+import { referenceMigrations } from '../../src/domain/index.js';
+import { KIT_VERSION, PACKAGE_ROOT } from '../../src/env/package-root.js';
 
 describe('package root', () => {
   it('finds the package, its version and the reference schema shipped with it', () => {

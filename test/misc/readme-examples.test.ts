@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-function quickStart(runner: 'vitest' | 'jest'): Map<string, string> {
-  const start = readme.indexOf(`### ${runner}\n`, readme.indexOf('## Quick start'));
+type Runner = 'vitest' | 'jest' | 'node-test';
+const HEADINGS: Record<Runner, string> = { vitest: 'vitest', jest: 'jest', 'node-test': 'node:test' };
+
+function quickStart(runner: Runner): Map<string, string> {
+  const start = readme.indexOf(`### ${HEADINGS[runner]}\n`, readme.indexOf('## Quick start'));
   const end = readme.indexOf('\n## ', start);
   const next = readme.indexOf('\n### ', start + 1);
   const section = readme.slice(start, next !== -1 && next < end ? next : end);
@@ -30,7 +33,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('README quick starts', () => {
-  for (const runner of ['vitest', 'jest'] as const) {
+  for (const runner of ['vitest', 'jest', 'node-test'] as const) {
     it(`${runner}: every file of examples/${runner} is in the README as it is`, () => {
       const dir = join(root, 'examples', runner);
       const blocks = quickStart(runner);

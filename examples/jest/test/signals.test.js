@@ -1,12 +1,11 @@
 // test/signals.test.js
-const { createFactories } = require('timescale-testkit')
 const { useTestDatabase } = require('timescale-testkit/jest')
 const { latestSignals } = require('../src/signals')
 
-const testkit = useTestDatabase()                  // a clone for this file, a transaction per test
+const testkit = useTestDatabase({ factories: true }) // a clone for this file, a transaction per test
 
 test('reads the latest signal of each agent', async () => {
-  const factories = createFactories(testkit.db)
+  const { factories } = testkit                    // bound to this test's database
   const at = (minute) => new Date(Date.UTC(2024, 0, 1, 12, minute))
   await factories.agentSignal.create({ agentName: 'risk', symbol: 'BTCUSDT', signal: 'BUY', createdAt: at(1) })
   await factories.agentSignal.create({ agentName: 'risk', symbol: 'BTCUSDT', signal: 'SELL', createdAt: at(2) })

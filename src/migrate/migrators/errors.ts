@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from '../../errors.js';
+import { TimescaleTestkitError } from '../../errors/index.js';
 
 export interface CommandFailure {
   /** The command as given, for messages (`npx knex migrate:latest`). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { glob, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors/index.js';
 
 const IGNORED = new Set(['node_modules', '.git']);
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors/index.js';
 import { hashMigrations } from '../hash.js';
 import { migrate } from '../runner.js';
 import type { MigrateOptions, MigrationReport } from '../types.js';

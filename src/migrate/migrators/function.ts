@@ -1,4 +1,4 @@
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors/index.js';
 import { hashInputs, patternList } from './files.js';
 import type { Migrator } from './types.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors/index.js';
 import type { MigrateOptions, MigrationReport } from '../types.js';
 import { folderMigrator } from './folder.js';
 import type { Migrator } from './types.js';

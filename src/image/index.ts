@@ -1,4 +1,4 @@
-import { TimescaleTestkitError } from './errors.js';
+import { TimescaleTestkitError } from '../errors/index.js';
 
 /*
  * The one place that names images. Why this default (public sources, checked 2026-11):
@@ -51,7 +51,15 @@ export class ImageChoiceError extends TimescaleTestkitError {
   }
 }
 
-/** The official image for a PostgreSQL major: `timescale/timescaledb:2.30.2-pg16`, or the HA one. */
+/**
+ * The official image for a PostgreSQL major: `timescale/timescaledb:2.30.2-pg16`, or the HA one.
+ *
+ * @example
+ * ```ts
+ * officialImage(18)          // 'timescale/timescaledb:2.30.2-pg18'
+ * officialImage(17, true)    // the timescaledb-ha image, with pgvectorscale
+ * ```
+ */
 export function officialImage(postgres: PostgresMajor = DEFAULT_POSTGRES, ha = false): string {
   if (!POSTGRES_MAJORS.includes(postgres)) {
     throw new ImageChoiceError(

@@ -28,7 +28,7 @@ export interface IsolatedDatabase {
  * The clone a test file works on. In truncate mode a failed test's clone can be kept:
  * the file then goes on with a fresh clone.
  */
-export class FileDatabase {
+export class FileClone {
   #current: Promise<TestDatabase>;
 
   constructor(private readonly template: Template) {
@@ -67,7 +67,7 @@ export interface FinishedTest {
   problem: Error | undefined;
 }
 
-export interface TestSession {
+export interface TestIsolation {
   db: IsolatedDatabase;
   /**
    * Ends the test, whether it passed, failed or timed out: cancels its running statements,
@@ -77,8 +77,8 @@ export interface TestSession {
   finish(outcome: TestOutcome): Promise<FinishedTest>;
 }
 
-/** Opens one test's session on the file's clone according to `mode`. */
-export async function openTestSession(file: FileDatabase, mode: IsolationMode): Promise<TestSession> {
+/** Opens one test's isolation on the file's clone according to `mode`. */
+export async function isolateTest(file: FileClone, mode: IsolationMode): Promise<TestIsolation> {
   const database = await file.current;
   const transaction = mode === 'transaction' ? await database.begin() : undefined;
   const pool = transaction?.pool ?? new TrackedPool(database.pool);

@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { connectClient } from '../connection/index.js';
-import { withDatabase } from '../database-url.js';
-import { createExtensions, DATABASE_ENCODING, PRECREATED_EXTENSIONS, serverAt } from '../extensions.js';
+import { connectClient, withDatabase } from '../connection/index.js';
+import { createExtensions, DATABASE_ENCODING, PRECREATED_EXTENSIONS, serverAt } from './extensions.js';
 
 /**
  * Creates `name` as the official image would hand it out, whatever the server: UTF8, from

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { TimescaleTestkitError } from './errors.js';
-import { DEFAULT_IMAGE, officialImage } from './image.js';
+import { TimescaleTestkitError } from '../errors/index.js';
+import { DEFAULT_IMAGE, officialImage } from '../image/index.js';
 
 /*
  * What a database the kit hands out looks like, on every image and server: the contract of the

@@ -1,0 +1,4 @@
+// timescale-testkit.config.js   (your migrations folder; ./migrations is the default)
+import { defineConfig } from 'timescale-testkit'
+import { referenceMigrations } from 'timescale-testkit/domain'
+export default defineConfig({ migrations: referenceMigrations }) // the schema the factories target
