@@ -6,8 +6,9 @@
 //   baselines TRUNCATE of every table in one statement, DELETE FROM every table
 // The same is measured a second time with a hypertable among the 2 dirty tables.
 import { FileDatabase, openTestSession } from '../../dist/index.js';
+import { fasterGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
-import { formatMs, formatRatio, goal } from '../lib/stats.mjs';
+import { formatMs, formatRatio } from '../lib/stats.mjs';
 import { durationSection } from '../lib/tables.mjs';
 
 /** The reference schema's 9 tables, children before parents (the order DELETE needs). */
@@ -73,15 +74,27 @@ function rowsOf(results) {
 }
 
 function plainSection(results) {
-  const rollback = results.rollback.p50;
   const dirtyVsAll = results['truncate-all'].p50 / results['dirty-only'].p50;
   return durationSection({
     id: 'between-tests',
     title: 'Between tests (2 of 9 tables dirty)',
     rows: rowsOf(results),
     goals: [
-      goal('rollback p50 ≤ 1 ms', formatMs(rollback), rollback <= 1),
-      goal('dirty-only ≥ 3× faster than TRUNCATE of every table (p50)', formatRatio(dirtyVsAll), dirtyVsAll >= 3),
+      // was "rollback p50 ≤ 1 ms", when TRUNCATE of every table took 6–9 ms here
+      fasterGoal({
+        text: 'rollback ≥ 5× faster than TRUNCATE of every table (p50)',
+        short: 'rollback vs TRUNCATE of every table',
+        slowMs: results['truncate-all'].p50,
+        fastMs: results.rollback.p50,
+        target: 5,
+      }),
+      fasterGoal({
+        text: 'dirty-only ≥ 3× faster than TRUNCATE of every table (p50)',
+        short: 'dirty-only truncation vs TRUNCATE of every table',
+        slowMs: results['truncate-all'].p50,
+        fastMs: results['dirty-only'].p50,
+        target: 3,
+      }),
     ],
     notes: [
       `Dirty tables: ${WRITES.plain.tables}; the other 7 are empty. Timed: opening and finishing the test's isolation (the writes are not timed).`,
