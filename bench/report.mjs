@@ -138,7 +138,7 @@ export function chartSvg(run, sections) {
   return benchmarkChart({
     title: `timescale-testkit benchmark: ${met} of ${measured} goals met`,
     subtitle: [
-      `${run.command}, ${run.date.slice(0, 10)}${run.smoke ? ' (smoke: one sample at the smallest sizes, indicative only)' : ''}; ratios of medians (p50) measured in the same run`,
+      `${run.command}, ${run.date.slice(0, 10)}${run.smoke ? ' (smoke: indicative only)' : ''}; ratios of medians (p50) measured in the same run`,
       ...(run.machine ? [describeMachine(run.machine).replaceAll('`', '')] : []),
     ],
     bars,

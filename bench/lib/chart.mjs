@@ -84,13 +84,24 @@ function barsPanel({ title, unit, rows }, top) {
 
 /** Every goal's measured ratio (bar) against its target (black tick), log axis; returns { parts, height }. */
 function goalsPanel({ title, goals }, top) {
-  const parts = [text(16, top + 18, title, 'class="title"')];
+  const parts = [
+    text(16, top + 18, title, 'class="title"'),
+    text(
+      16,
+      top + 34,
+      'A ≥ goal is met when its bar reaches the mark; a ≤ goal when its bar stays short of it.',
+      'class="muted"',
+    ),
+  ];
   const ticks = logTicks(goals.flatMap((g) => [g.ratio, g.target]));
   const x = logScale(ticks, PLOT_LEFT, PLOT_RIGHT);
-  const plotTop = top + 30;
+  const plotTop = top + 46;
   const plotBottom = plotTop + goals.length * ROW + 4;
+  // crowded ticks keep their grid line, and only powers of ten keep a label
+  const crowded = ticks.some((tick, i) => i > 0 && x(tick) - x(ticks[i - 1]) < 36);
   for (const tick of ticks) {
     parts.push(line(x(tick), plotTop, x(tick), plotBottom, tick === 1 ? '#757575' : '#e0e0e0'));
+    if (crowded && !Number.isInteger(Math.log10(tick))) continue;
     parts.push(text(x(tick), plotBottom + 14, `${tick}×`, 'text-anchor="middle" class="muted"'));
   }
   goals.forEach((goal, i) => {

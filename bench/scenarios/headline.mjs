@@ -118,6 +118,8 @@ function summaryOf(results) {
   return {
     wall: summarize(results.map((r) => r.wallMs)),
     setup: pick('setupMs'),
+    // since the worker started: under vitest's defaults, the new worker's start and imports
+    load: pick('loadMs'),
     db: pick('dbMs'),
     factories: pick('factoriesMs'),
   };
@@ -168,6 +170,7 @@ export function headlineSection(runs, { files, tests, workers }) {
       `Wall: the whole \`vitest run\` from spawn to exit (container start or reuse, template or snapshots, ${files * tests} tests, teardown). Each test writes an order (and its session) and reads it back: the kit through its factories in a per-test transaction; the baseline with hand-written INSERTs, the tests of a file sharing the file's restored database. "baseline ÷ this": the baseline's wall p50 (reused or cold, like the row) ÷ the row's.`,
       `Under the recommended settings the kit runs the suite ${formatRatio(wall('baseline') / wall(RECOMMENDED))} faster than the baseline.`,
       `Setup per file: from the file being loaded to its first test starting. Kit, vitest defaults: ${split('kit-defaults')}; \`isolate: false\`: ${split(RECOMMENDED)}.`,
+      `Under vitest's defaults every file starts in a new worker, which takes ${formatMs(s['kit-defaults'].load.p50)} (kit) and ${formatMs(s.baseline.load.p50)} (baseline) from its start to the file loaded, before any setup; a worker's time per file (wall × ${workers} workers ÷ ${files} files) is ${formatMs((wall('kit-defaults') * workers) / files)} for the kit under defaults, ${formatMs((wall(RECOMMENDED) * workers) / files)} with \`isolate: false\`, ${formatMs((wall('baseline') * workers) / files)} for the baseline.`,
     ],
     metrics,
     chart: {

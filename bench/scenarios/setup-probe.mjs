@@ -2,6 +2,8 @@
 // new Node process (nothing warmed up: no connection made yet, no code path run yet), each
 // step timed. Prints one JSON line.
 //   node bench/scenarios/setup-probe.mjs worker          env BENCH_SETUP: { serverUrl, template, runId }
+//   node bench/scenarios/setup-probe.mjs connect         env BENCH_SETUP: { serverUrl }; the process's
+//                                                        first connection, then a second one
 //   node bench/scenarios/setup-probe.mjs import <module>  the time to import <module> (e.g. faker)
 const mode = process.argv[2];
 
@@ -11,7 +13,19 @@ async function timed(work) {
   return { ms: performance.now() - started, result };
 }
 
-if (mode === 'import') {
+if (mode === 'connect') {
+  const { serverUrl } = JSON.parse(process.env.BENCH_SETUP ?? '{}');
+  const { default: pg } = await import('pg');
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    const { ms } = await timed(() => client.connect());
+    await client.end();
+    return ms;
+  };
+  const firstMs = await connect();
+  const secondMs = await connect();
+  console.log(JSON.stringify({ firstMs, secondMs }));
+} else if (mode === 'import') {
   const { ms } = await timed(() => import(process.argv[3]));
   console.log(JSON.stringify({ importMs: ms }));
 } else if (mode === 'worker') {

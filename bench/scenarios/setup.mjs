@@ -3,7 +3,8 @@
 // load the factories when the test uses them. Measured here, each against the clone claim:
 //   new worker   a new Node process does what a new test worker does (setup-probe.mjs): its
 //                first admin connection and the claim, its clone's first connection and BEGIN,
-//                its first factory write; loading faker as the kit loads it, and the en locale only
+//                its first factory write; loading faker as the kit loads it, and the en locale
+//                only; a process's first plain connection against its second
 //   parts        in this (warm) process, interleaved: the claim alone; a new connection with
 //                SCRAM's default 4096 PBKDF2 iterations and with 1 (the same random password);
 //                the first connection to a just-claimed clone and a second one to it; one round
@@ -62,7 +63,16 @@ const connectTime = async (connectionString) => {
 };
 
 async function newWorkers({ admin, ...context }, count, log) {
-  const samples = { claim: [], begin: [], firstCreate: [], secondCreate: [], fakerAll: [], fakerEn: [] };
+  const samples = {
+    connectFirst: [],
+    connectSecond: [],
+    claim: [],
+    begin: [],
+    firstCreate: [],
+    secondCreate: [],
+    fakerAll: [],
+    fakerEn: [],
+  };
   const env = { BENCH_SETUP: JSON.stringify(context) };
   for (let i = 0; i < count; i++) {
     const worker = await probe(['worker'], env);
@@ -70,6 +80,9 @@ async function newWorkers({ admin, ...context }, count, log) {
     samples.begin.push(worker.beginMs);
     samples.firstCreate.push(worker.firstCreateMs);
     samples.secondCreate.push(worker.secondCreateMs);
+    const connections = await probe(['connect'], env);
+    samples.connectFirst.push(connections.firstMs);
+    samples.connectSecond.push(connections.secondMs);
     samples.fakerAll.push((await probe(['import', '@faker-js/faker'])).importMs);
     samples.fakerEn.push((await probe(['import', '@faker-js/faker/locale/en'])).importMs);
     await settle(admin, { runId: context.runId, size: SHARED_CLONES });
@@ -158,10 +171,16 @@ export async function setupScenario({ server, template, runId, sizes, log }) {
 
 export function setupSection(s) {
   const p50 = (id) => s[id].p50;
-  const saves = (slow, fast) => formatMs(p50(slow) - p50(fast));
+  // what a change saves, as measured: nothing when the difference is within the noise
+  const saves = (slow, fast) => {
+    const saved = p50(slow) - p50(fast);
+    return saved > 0 ? formatMs(saved) : `nothing measurable (${formatMs(p50(slow))} vs ${formatMs(p50(fast))})`;
+  };
   const rows = [
     ['claim', 'the clone claim (a worker with its admin connection open)'],
     ['worker-claim', 'new worker: its first admin connection, then the claim'],
+    ['worker-connectFirst', "new process: its first connection (pg, the server's database)"],
+    ['worker-connectSecond', 'new process: its second connection'],
     ['worker-begin', "new worker: its clone's first connection, then BEGIN"],
     ['worker-fakerAll', 'new worker: loading faker as the kit does (every locale)'],
     ['worker-fakerEn', 'new worker: loading faker, the en locale only'],
@@ -203,7 +222,7 @@ export function setupSection(s) {
     notes: [
       `"new worker" rows: a new Node process each (${s['worker-claim'].n} of them), as vitest starts one per test file under its defaults; the other rows: ${s.claim.n} rounds in one warm process, interleaved.`,
       `A new worker spends ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerAll'))} more loading faker when the test uses \`factories\`.`,
-      `What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); faker's en locale alone instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
+      `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); faker's en locale alone instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
     ],
     extra: { newWorkerMs: newWorker },
   });
