@@ -5,7 +5,8 @@
 //                first admin connection and the claim, its clone's first connection and BEGIN,
 //                its first factory write; loading faker as the kit loads it, and the en locale
 //                only; a process's first plain connection against its second
-//   parts        in this (warm) process, interleaved: the claim alone; a new connection with
+//   parts        in this (warm) process, interleaved: the claim alone, and right after the
+//                previous clone was handed back (the next file of a worker); a new connection with
 //                SCRAM's default 4096 PBKDF2 iterations and with 1 (the same random password);
 //                the first connection to a just-claimed clone and a second one to it; one round
 //                trip; BEGIN
@@ -102,6 +103,7 @@ async function parts({ admin, server, runId, template }, rounds, log) {
   };
   const samples = {
     claim: [],
+    claimAfterDrop: [],
     scramDefault: [],
     scramLow: [],
     freshClone: [],
@@ -121,7 +123,12 @@ async function parts({ admin, server, runId, template }, rounds, log) {
       await first.client.query('ROLLBACK');
       const again = await connectTime(db.connectionString);
       await Promise.all([first.client.end(), again.client.end()]);
+      // the next file of the same worker (`isolate: false`): its claim while the previous
+      // file's clone is being dropped and the global setup tops the pool up
       await db.drop();
+      const next = await timed(() => worker.clone());
+      await next.result.drop();
+      await settle(admin, { runId, size: SHARED_CLONES, dropped: next.result.name });
       // the connections by SCRAM iterations, in alternating order
       const order = round % 2 ? ['low', 'default'] : ['default', 'low'];
       const scram = {};
@@ -131,6 +138,7 @@ async function parts({ admin, server, runId, template }, rounds, log) {
         await connection.client.end();
       }
       samples.claim.push(claim.ms);
+      samples.claimAfterDrop.push(next.ms);
       samples.freshClone.push(first.ms);
       samples.cloneAgain.push(again.ms);
       samples.roundTrip.push(trip.ms);
@@ -178,6 +186,7 @@ export function setupSection(s) {
   };
   const rows = [
     ['claim', 'the clone claim (a worker with its admin connection open)'],
+    ['claimAfterDrop', "the claim right after the previous file's clone was handed back"],
     ['worker-claim', 'new worker: its first admin connection, then the claim'],
     ['worker-connectFirst', "new process: its first connection (pg, the server's database)"],
     ['worker-connectSecond', 'new process: its second connection'],
