@@ -187,7 +187,7 @@ export function setupSection(s) {
   const rows = [
     ['claim', 'the clone claim (a worker with its admin connection open)'],
     ['claimAfterDrop', "the claim right after the previous file's clone was handed back"],
-    ['worker-claim', 'new worker: its first admin connection, then the claim'],
+    ['worker-claim', 'new worker: its first admin connection, then the claim (whole kit loaded)'],
     ['worker-connectFirst', "new process: its first connection (pg, the server's database)"],
     ['worker-connectSecond', 'new process: its second connection'],
     ['worker-begin', "new worker: its clone's first connection, then BEGIN"],
@@ -230,7 +230,7 @@ export function setupSection(s) {
     ],
     notes: [
       `"new worker" rows: a new Node process each (${s['worker-claim'].n} of them), as vitest starts one per test file under its defaults; the other rows: ${s.claim.n} rounds in one warm process, interleaved.`,
-      `A new worker spends ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerAll'))} more loading faker when the test uses \`factories\`.`,
+      `A new worker process spends up to ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerAll'))} more loading faker when the test uses \`factories\`. An upper bound: the probe loads the kit's root entry (testcontainers and faker included), a vitest worker the lighter \`timescale-testkit/vitest\`; the headline measures the same split inside real vitest workers.`,
       `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); faker's en locale alone instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
     ],
     extra: { newWorkerMs: newWorker },
