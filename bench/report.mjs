@@ -2,11 +2,15 @@
 // (only the text between its markers is replaced).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchmarkChart } from './lib/chart.mjs';
+import { tally, targetLabel } from './lib/goals.mjs';
 
 const REPOSITORY = join(import.meta.dirname, '..');
 const README = join(REPOSITORY, 'README.md');
 const START_MARKER = '<!-- performance:start -->';
 const END_MARKER = '<!-- performance:end -->';
+/** The chart of a full run, as the README links it (relative to the repository root). */
+export const CHART = 'bench/results/latest.svg';
 
 /** A markdown table, columns padded so that it reads in a terminal too. */
 export function markdownTable(header, rows) {
@@ -15,7 +19,18 @@ export function markdownTable(header, rows) {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-const mark = (met) => (met ? 'met' : '**MISSED**');
+/** met, MISSED, or not measured (a goal between scenarios of which this run left one out). */
+export function mark(met) {
+  if (met === true) return 'met';
+  if (met === false) return '**MISSED**';
+  return 'not measured';
+}
+
+/** "Goals met: 7 of 9" (and how many this run could not measure). */
+export function goalCount(goals) {
+  const { met, measured, unmeasured } = tally(goals);
+  return `Goals met: ${met} of ${measured}${unmeasured > 0 ? ` (${unmeasured} not measured in this run)` : ''}.`;
+}
 
 function goalLines(section) {
   return section.goals.map((g) => `- Goal: ${g.text} — ${g.actual}: ${mark(g.met)}`);
@@ -46,8 +61,8 @@ export function printReport(run, sections) {
     for (const note of section.notes) out.push(`  ${note}`);
   }
   const goals = allGoals(sections);
-  const missed = goals.filter((g) => !g.met);
-  out.push('', `Goals met: ${goals.length - missed.length} of ${goals.length}.`);
+  const missed = goals.filter((g) => g.met === false);
+  out.push('', goalCount(goals));
   if (run.smoke) out.push('(smoke: one sample per approach at the smallest sizes; the goals are indicative only)');
   for (const g of missed) out.push(`  MISSED: ${g.section}: ${g.text} (${g.actual})`);
   out.push(`Total time ${(run.totalMs / 1000).toFixed(0)} s.`);
@@ -57,15 +72,17 @@ export function printReport(run, sections) {
 /** results/<name>.json: the machine, the sizes, every summary with its samples. */
 export async function writeJson(path, run, sections) {
   const goals = allGoals(sections);
+  const { met, measured } = tally(goals);
   const document = {
     ...run,
-    goals: { met: goals.filter((g) => g.met).length, total: goals.length, list: goals },
-    sections: sections.map(({ id, title, header, rows, goals: sectionGoals, notes, data }) => ({
+    goals: { met, total: measured, list: goals },
+    sections: sections.map(({ id, title, header, rows, goals: sectionGoals, notes, metrics, data }) => ({
       id,
       title,
       goals: sectionGoals,
       notes,
       table: { header, rows },
+      metrics,
       data,
     })),
   };
@@ -74,14 +91,13 @@ export async function writeJson(path, run, sections) {
 
 /** One line per goal: the scenario, the goal, what was measured, met or MISSED. */
 function goalsTable(sections) {
-  const rows = allGoals(sections).map((g) => [g.section, g.text, g.actual, g.met ? 'met' : '**MISSED**']);
+  const rows = allGoals(sections).map((g) => [g.section, g.text, g.actual, mark(g.met)]);
   return markdownTable(['scenario', 'goal', 'measured', 'result'], rows);
 }
 
 /** The markdown that goes between the README's performance markers. */
 export function readmeSection(run, sections) {
   const goals = allGoals(sections);
-  const met = goals.filter((g) => g.met).length;
   const lines = [
     `Measured by \`${run.command}\` on ${run.date.slice(0, 10)}: ${describeMachine(run.machine)}; ` +
       `1-minute load average before the run ${run.loadAverageBefore}.`,
@@ -91,7 +107,12 @@ export function readmeSection(run, sections) {
     '(absolute times vary between machines and runs; the ratios are what count). Raw samples:',
     '`bench/results/latest.json`; `npm run bench -- --smoke` runs every scenario once at the smallest sizes.',
     '',
-    `Goals met: ${met} of ${goals.length}.`,
+    'Every goal is a ratio between two rows of the same run. The chart shows each measured ratio (bar)',
+    "against its goal (black mark), and the headline suite's wall times:",
+    '',
+    `![Benchmark goals as ratios, and the headline suite's wall times](${CHART})`,
+    '',
+    goalCount(goals),
     '',
     goalsTable(sections),
   ];
@@ -101,6 +122,33 @@ export function readmeSection(run, sections) {
     lines.push(section.notes.join(' '));
   }
   return lines.join('\n');
+}
+
+/** The chart of a run: the headline's wall times (when it ran) and every goal against its target. */
+export function chartSvg(run, sections) {
+  const goals = allGoals(sections).map((g) => ({
+    label: g.short ?? g.text,
+    ratio: g.ratio,
+    target: g.target,
+    targetLabel: g.target === undefined ? '?' : targetLabel(g),
+    met: g.met,
+  }));
+  const bars = sections.find((section) => section.chart)?.chart;
+  const { met, measured } = tally(allGoals(sections));
+  return benchmarkChart({
+    title: `timescale-testkit benchmark: ${met} of ${measured} goals met`,
+    subtitle: [
+      `${run.command}, ${run.date.slice(0, 10)}${run.smoke ? ' (smoke: indicative only)' : ''}; ratios of medians (p50) measured in the same run`,
+      ...(run.machine ? [describeMachine(run.machine).replaceAll('`', '')] : []),
+    ],
+    bars,
+    goals: { title: 'Goals: the measured ratio (bar) against its goal (black mark), log scale', goals },
+  });
+}
+
+/** Writes the chart to `path`. */
+export async function writeChart(path, run, sections) {
+  await writeFile(path, chartSvg(run, sections));
 }
 
 /** Replaces the text between the README's performance markers, nothing else. */

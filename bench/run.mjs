@@ -3,21 +3,25 @@
 //   npm run bench                 full run; writes bench/results/latest.json and the README's
 //                                 Performance section (between its markers)
 //   npm run bench -- --smoke      one repetition, smallest sizes; writes bench/results/smoke.json
-//   npm run bench -- --only=clone,between-tests,factories,start,scale
+//   npm run bench -- --only=clone,between-tests,factories,setup,start,scale,headline
 //                                 a subset; writes bench/results/partial.json
+// Each run also draws its goals (and the headline's wall times) as an SVG next to its JSON.
 //
 // It starts its own containers (image: env TIMESCALE_TESTKIT_IMAGE, else the kit's default) and
 // removes every one of them at the end, also on failure or Ctrl-C.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sweepContainers } from './lib/containers.mjs';
+import { resolveGoals } from './lib/goals.mjs';
 import { describeHost, describeServer, loadAverage } from './lib/machine.mjs';
 import { readOptions } from './lib/options.mjs';
-import { printReport, updateReadme, writeJson } from './report.mjs';
+import { printReport, updateReadme, writeChart, writeJson } from './report.mjs';
 import { betweenTestsScenario } from './scenarios/between-tests.mjs';
 import { cloneScenario } from './scenarios/clone.mjs';
 import { factoriesScenario } from './scenarios/factories.mjs';
+import { headlineScenario } from './scenarios/headline.mjs';
 import { scaleScenario } from './scenarios/scale.mjs';
+import { setupScenario } from './scenarios/setup.mjs';
 import { startScenario } from './scenarios/start.mjs';
 
 const options = readOptions();
@@ -32,9 +36,14 @@ const began = performance.now();
 const loadAtStart = loadAverage();
 const logger = (scenario) => (message) => console.error(`[bench ${scenario}] ${message}`);
 
-/** Scenarios on the run's shared server first; `start` and `scale` start their own. */
-const ON_SHARED_SERVER = { clone: cloneScenario, 'between-tests': betweenTestsScenario, factories: factoriesScenario };
-const ON_THEIR_OWN = { start: startScenario, scale: scaleScenario };
+/** Scenarios on the run's shared server first; `start`, `scale` and `headline` start their own. */
+const ON_SHARED_SERVER = {
+  clone: cloneScenario,
+  'between-tests': betweenTestsScenario,
+  factories: factoriesScenario,
+  setup: setupScenario,
+};
+const ON_THEIR_OWN = { start: startScenario, scale: scaleScenario, headline: headlineScenario };
 
 let reusedConfigHash;
 const sweep = async () => {
@@ -83,6 +92,8 @@ try {
     sections.push(...[await scenario({ ...context, onReused, log: logger(name) })].flat());
   }
 
+  // goals between scenarios (e.g. per-file setup against the clone claim) once all have reported
+  const resolved = resolveGoals(sections);
   const run = {
     date: new Date().toISOString(),
     command: options.command,
@@ -94,15 +105,15 @@ try {
     loadAverageBefore: loadAtStart,
     totalMs: performance.now() - began,
   };
-  printReport(run, sections);
+  printReport(run, resolved);
+  const name = options.publish ? 'latest' : options.smoke ? 'smoke' : 'partial';
+  await writeJson(join(results, `${name}.json`), run, resolved);
+  await writeChart(join(results, `${name}.svg`), run, resolved);
   if (options.publish) {
-    await writeJson(join(results, 'latest.json'), run, sections);
-    await updateReadme(run, sections);
-    console.error('[bench] wrote bench/results/latest.json and the README Performance section');
+    await updateReadme(run, resolved);
+    console.error('[bench] wrote bench/results/latest.json, latest.svg and the README Performance section');
   } else {
-    const name = options.smoke ? 'smoke.json' : 'partial.json';
-    await writeJson(join(results, name), run, sections);
-    console.error(`[bench] wrote bench/results/${name} (README and latest.json untouched)`);
+    console.error(`[bench] wrote bench/results/${name}.json and ${name}.svg (README and latest.* untouched)`);
   }
 } catch (error) {
   console.error(`[bench] failed: ${error.stack ?? error}`);

@@ -65,7 +65,7 @@ export {
   createTemplate,
   type IsolatedDatabase,
   type IsolationMode,
-  type Template,
+  Template,
   type TemplateOptions,
   type TestDatabase,
   TestEndedError,

@@ -6,8 +6,17 @@ import { listContainers, pruneContainers } from '../../dist/index.js';
 import { BENCH_LABEL } from './snapshot-container.mjs';
 
 /**
+ * The server setting that makes a reused kit container this run's own: the kit's configuration
+ * hash covers server settings, so no other run finds it, and the sweep knows it by its command.
+ */
+export function benchClusterName(runId) {
+  return `timescale_testkit_bench_${runId}`;
+}
+
+/**
  * Removes what the run `runId` left: baseline containers (label {@link BENCH_LABEL}), the kit's
- * containers of the run, and the reused container of `reusedConfigHash`. Returns the count.
+ * containers of the run, the reused container of `reusedConfigHash`, and reused kit containers
+ * whose command names the run ({@link benchClusterName}: those of child processes). Returns the count.
  */
 export async function sweepContainers({ runId, reusedConfigHash }) {
   let removed = (await pruneContainers({ runId }).catch(() => [])).length;
@@ -15,8 +24,9 @@ export async function sweepContainers({ runId, reusedConfigHash }) {
   const reused = reusedConfigHash
     ? (await listContainers().catch(() => [])).filter((c) => c.reuse && c.configHash === reusedConfigHash)
     : [];
+  const named = `cluster_name=${benchClusterName(runId)}`;
   const ours = (await client.container.list())
-    .filter((info) => info.Labels?.[BENCH_LABEL] === runId)
+    .filter((info) => info.Labels?.[BENCH_LABEL] === runId || info.Command?.includes(named))
     .map((info) => info.Id)
     .concat(reused.map((c) => c.id));
   for (const id of ours) {

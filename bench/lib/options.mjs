@@ -3,7 +3,7 @@
 // like the smoke, leaves README.md and results/latest.json alone.
 import { DEFAULT_IMAGE } from '../../dist/index.js';
 
-export const SCENARIOS = ['clone', 'between-tests', 'factories', 'start', 'scale'];
+export const SCENARIOS = ['clone', 'between-tests', 'factories', 'setup', 'start', 'scale', 'headline'];
 
 const FULL = {
   clone: { warmup: 3, rounds: 30 },
@@ -11,6 +11,10 @@ const FULL = {
   factories: { warmup: 1, rounds: 5, candles: 100_000, rowByRow: 4_000, graphRounds: 10 },
   start: { coldRounds: 3, warmRounds: 5 },
   scale: { counts: [8, 32, 128], repetitions: { 8: 2, 32: 1, 128: 1 }, workers: 2 },
+  setup: { workers: 5, rounds: 20 },
+  // one run of each: 50 × 10 under vitest's defaults takes a minute or more per run here (the
+  // baseline longer), and the headline makes 6 runs (2 cold, 4 reused)
+  headline: { files: 50, tests: 10, workers: 2, repetitions: 1 },
 };
 
 const SMOKE = {
@@ -19,6 +23,8 @@ const SMOKE = {
   factories: { warmup: 0, rounds: 1, candles: 10_000, rowByRow: 500, graphRounds: 1 },
   start: { coldRounds: 1, warmRounds: 1 },
   scale: { counts: [8], repetitions: { 8: 1 }, workers: 2 },
+  setup: { workers: 1, rounds: 3 },
+  headline: { files: 2, tests: 2, workers: 2, repetitions: 1 },
 };
 
 /** Reads argv (`--smoke`, `--only=a,b`) and the environment (`BENCH_SMOKE=1`, `BENCH_ONLY`). */

@@ -45,6 +45,21 @@ export function snapshotContainer({ image, pgdata, runId, database = 'test' }) {
     .withLabels({ [BENCH_LABEL]: runId });
 }
 
+/** The name testcontainers' snapshot() gives its snapshot database by default. */
+const SNAPSHOT_NAME = 'migrated_template';
+
+/** Whether the container's database was migrated and snapshotted by an earlier run (a reused container). */
+export async function hasSnapshot(started) {
+  const client = new pg.Client({ connectionString: started.getConnectionUri() });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [SNAPSHOT_NAME]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Applies the migration files in order, as plain SQL (what a hand-rolled setup does), then snapshot(). */
 export async function migrateAndSnapshot(started, migrationsDir) {
   const client = new pg.Client({ connectionString: started.getConnectionUri() });

@@ -21,6 +21,8 @@ export function durationSection({ id, title, rows, goals, notes = [], extra = {}
     ]),
     goals,
     notes: [`ratio = the row's p50 ÷ the p50 of "${reference.label}" (how many times faster that is).`, ...notes],
+    // each row's p50, for goals between sections
+    metrics: Object.fromEntries(rows.map((row) => [row.id, row.summary.p50])),
     data: {
       reference: reference.id,
       rows: rows.map(({ id: rowId, label, summary }) => ({ id: rowId, label, summary })),
@@ -52,6 +54,8 @@ export function rateSection({ id, title, rows, goals, notes = [] }) {
     ]),
     goals,
     notes: [`ratio = the kit's median rate ÷ the row's median rate.`, ...notes],
+    // each row's median rate in rows/s
+    metrics: Object.fromEntries(rows.map((row) => [`${row.id}-rate`, rate(row, row.summary.p50)])),
     data: {
       reference: reference.id,
       rows: rows.map((row) => ({

@@ -6,8 +6,9 @@
 //   graph    1 session, 100 orders, 300 trades: createList with associations (3 statements) vs
 //            sequential single-row INSERTs (each order and trade after its parent's RETURNING id)
 import { createFactories } from '../../dist/index.js';
+import { ratioGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
-import { formatRate, formatRatio, goal } from '../lib/stats.mjs';
+import { formatRate, formatRatio } from '../lib/stats.mjs';
 import { durationSection, rateSection } from '../lib/tables.mjs';
 
 const CANDLE_COLUMNS = [
@@ -93,7 +94,7 @@ async function candles(pool, factories, sizes, log) {
   await pool.query('TRUNCATE candlesticks');
   const rate = (id, rows) => rows / (results[id].p50 / 1000);
   const kitRate = rate('series', count);
-  const versusRowByRow = kitRate / rate('row-by-row', rowByRow);
+  const rates = (other, otherRate) => `${formatRate(kitRate)} vs ${formatRate(otherRate)} ${other}`;
   return rateSection({
     id: 'factories-candles',
     title: `Factories: ${count.toLocaleString('en-US')} candles`,
@@ -108,8 +109,21 @@ async function candles(pool, factories, sizes, log) {
       { id: 'row-by-row', label: 'row-by-row INSERT', rows: rowByRow, summary: results['row-by-row'] },
     ],
     goals: [
-      goal('kit ≥ 100,000 rows/s (p50)', formatRate(kitRate), kitRate >= 100_000),
-      goal('kit ≥ 30× row-by-row INSERT (p50)', formatRatio(versusRowByRow), versusRowByRow >= 30),
+      // was "kit ≥ 100,000 rows/s", when multi-row INSERT … VALUES ran at about 48,000 rows/s here
+      ratioGoal({
+        text: 'kit ≥ 2× the rate of multi-row INSERT … VALUES (p50)',
+        short: 'candles: series vs multi-row INSERT … VALUES',
+        ratio: kitRate / rate('values', count),
+        target: 2,
+        detail: rates('multi-row', rate('values', count)),
+      }),
+      ratioGoal({
+        text: 'kit ≥ 30× the rate of row-by-row INSERT (p50)',
+        short: 'candles: series vs row-by-row INSERT',
+        ratio: kitRate / rate('row-by-row', rowByRow),
+        target: 30,
+        detail: rates('row by row', rate('row-by-row', rowByRow)),
+      }),
     ],
     notes: [
       `Row by row is timed on ${rowByRow.toLocaleString('en-US')} rows (its rate does not depend on the count; ${count.toLocaleString('en-US')} would take minutes).`,

@@ -3,56 +3,17 @@
 // testcontainers snapshots (see scale-project.mjs). Measured per run: wall time of the whole
 // `vitest run` (start to exit: containers, migrations, every file, teardown), and in every file
 // the time from the file being loaded to its test starting (the database's setup as it sees it).
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { formatMs, formatRatio, goal, summarize } from '../lib/stats.mjs';
+import { ratioGoal } from '../lib/goals.mjs';
+import { formatMs, formatRatio, summarize } from '../lib/stats.mjs';
+import { vitestRun } from '../lib/vitest-run.mjs';
 import { installKit, writeScaleProject } from './scale-project.mjs';
 
-const run = promisify(execFile);
 const REPOSITORY = join(import.meta.dirname, '..', '..');
-const VITEST = join(REPOSITORY, 'node_modules', 'vitest', 'vitest.mjs');
 const APPROACHES = ['kit', 'baseline'];
 /** Flat: at the largest count, the per-file setup p50 within this factor of the smallest count's. */
 const FLAT_FACTOR = 1.5;
-
-/** The child's environment: no vitest worker variables, no kit settings that change what runs. */
-function childEnv(log) {
-  const env = { ...process.env, NO_COLOR: '1', BENCH_SCALE_LOG: log };
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('VITEST') || name === 'FORCE_COLOR') delete env[name];
-    const keep = ['TIMESCALE_TESTKIT_IMAGE', 'TIMESCALE_TESTKIT_RUN_ID', 'TIMESCALE_TESTKIT_STATE_DIR'];
-    if (name.startsWith('TIMESCALE_TESTKIT_') && !keep.includes(name)) delete env[name];
-  }
-  return env;
-}
-
-async function vitestRun(dir, count) {
-  const log = join(dir, 'setup-times.jsonl');
-  await rm(log, { force: true });
-  const started = performance.now();
-  try {
-    await run(
-      process.execPath,
-      [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs'), '--reporter=dot'],
-      {
-        cwd: dir,
-        env: childEnv(log),
-        timeout: 600_000,
-        maxBuffer: 16 * 2 ** 20,
-      },
-    );
-  } catch (error) {
-    const output = `${error.stdout ?? ''}\n${error.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
-    throw new Error(`vitest run in ${dir} failed:\n${output}`);
-  }
-  const wallMs = performance.now() - started;
-  const lines = (await readFile(log, 'utf8')).trim().split('\n');
-  if (lines.length !== count) throw new Error(`expected ${count} test files to report, got ${lines.length} (${dir})`);
-  const files = lines.map((line) => JSON.parse(line));
-  return { wallMs, setupMs: files.map((f) => f.setupMs), loadMs: files.map((f) => f.loadMs) };
-}
 
 export async function scaleScenario({ runId, image, migrations, sizes, log }) {
   const { counts, repetitions, workers } = sizes.scale;
@@ -74,8 +35,8 @@ export async function scaleScenario({ runId, image, migrations, sizes, log }) {
         for (const approach of rep % 2 ? [...APPROACHES].reverse() : APPROACHES) {
           const result = await vitestRun(dirs[approach], count);
           entry[approach].wall.push(result.wallMs);
-          entry[approach].setup.push(...result.setupMs);
-          entry[approach].load.push(...result.loadMs);
+          entry[approach].setup.push(...result.files.map((f) => f.setupMs));
+          entry[approach].load.push(...result.files.map((f) => f.loadMs));
           log(`${count} files, ${approach}: ${formatMs(result.wallMs)}`);
         }
       }
@@ -142,13 +103,18 @@ function scaleSection(measured, workers) {
   const goals =
     data.length > 1
       ? [
-          goal(
-            `kit per-file setup stays flat (p50 at ${last.files} files ≤ ${FLAT_FACTOR}× the p50 at ${first.files})`,
-            `${formatMs(first.kit.setup.p50)} → ${formatMs(last.kit.setup.p50)} (${formatRatio(growth('kit'))})`,
-            growth('kit') <= FLAT_FACTOR,
-          ),
+          ratioGoal({
+            text: `kit per-file setup stays flat (p50 at ${last.files} files ≤ ${FLAT_FACTOR}× the p50 at ${first.files})`,
+            short: `scale: per-file setup, ${last.files} vs ${first.files} files`,
+            ratio: growth('kit'),
+            target: FLAT_FACTOR,
+            direction: 'atMost',
+            detail: `${formatMs(first.kit.setup.p50)} → ${formatMs(last.kit.setup.p50)}`,
+          }),
         ]
       : [];
+  // per-file setup over every file of every count (it does not depend on the count: the goal above)
+  const pooled = (a) => summarize(measured.flatMap((entry) => entry[a].setup)).p50;
   const trend = (a) => data.map((d) => formatMs(d[a].setup.p50)).join(' → ');
   const loading = (a) => data.map((d) => formatMs(d[a].load.p50)).join(' → ');
   return {
@@ -165,6 +131,7 @@ function scaleSection(measured, workers) {
     ],
     rows,
     goals,
+    metrics: { 'kit-setup': pooled('kit'), 'baseline-setup': pooled('baseline') },
     notes: [
       'Wall: the whole `vitest run`, container start and teardown included (p50 over the runs). Setup per file: from the test file being loaded to its test starting — for the kit the clone claimed from the shared pool and the test transaction opened; for the baseline the worker container found with withReuse() and restoreSnapshot().',
       growthSentence(data, trend),

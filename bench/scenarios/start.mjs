@@ -8,8 +8,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTemplate, resolveOptions, startTimescale } from '../../dist/index.js';
-import { formatMs, goal, summarize } from '../lib/stats.mjs';
+import { createTemplate, startTimescale } from '../../dist/index.js';
+import { benchClusterName } from '../lib/containers.mjs';
+import { fasterGoal } from '../lib/goals.mjs';
+import { formatMs, summarize } from '../lib/stats.mjs';
 import { durationSection } from '../lib/tables.mjs';
 
 const run = promisify(execFile);
@@ -28,7 +30,7 @@ async function probe(mode, container, migrations, runId) {
 
 /** Container options of the warm runs: a server setting that names the run makes its hash unique. */
 function warmContainerOptions(runId) {
-  return { reuse: true, settings: { cluster_name: `timescale_testkit_bench_${runId}` } };
+  return { reuse: true, settings: { cluster_name: benchClusterName(runId) } };
 }
 
 export async function startScenario({ runId, migrations, sizes, log, onReused }) {
@@ -40,10 +42,10 @@ export async function startScenario({ runId, migrations, sizes, log, onReused })
   }
 
   const warmOptions = warmContainerOptions(runId);
-  // known before the start, so that the final sweep finds the container even if this fails
-  onReused(resolveOptions(warmOptions).configHash);
-  // the first run with reuse: starts the container and builds the template (not measured)
+  // the first run with reuse: starts the container and builds the template (not measured); the
+  // final sweep finds it by its cluster_name even if this fails
   const reused = await startTimescale(warmOptions);
+  onReused(reused.configHash);
   const warm = [];
   try {
     const template = await createTemplate(reused, { migrations, runId });
@@ -79,7 +81,16 @@ export async function startScenario({ runId, migrations, sizes, log, onReused })
       },
       { id: 'cold', label: 'cold: new container, migrations, template', summary: coldReady },
     ],
-    goals: [goal('warm p50 ≤ 0.5 s', formatMs(warmReady.p50), warmReady.p50 <= 500)],
+    goals: [
+      // was "warm p50 ≤ 0.5 s", when a cold start took about 1.8 s here
+      fasterGoal({
+        text: 'warm start ≥ 3.5× faster than a cold start (p50)',
+        short: 'warm start vs cold start',
+        slowMs: coldReady.p50,
+        fastMs: warmReady.p50,
+        target: 3.5,
+      }),
+    ],
     notes: [
       `Each start runs in a new Node process; loading the kit there takes another ${formatMs(importMs.p50)} (not included).`,
     ],
