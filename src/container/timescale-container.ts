@@ -5,6 +5,7 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
 import { ServerGoneError } from '../connection/index.js';
 import { KIT_VERSION, kitStateDir, logger, timed } from '../env/index.js';
+import { lightenAuthentication } from './authentication.js';
 import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { StartupTimeoutError } from './errors.js';
@@ -95,10 +96,11 @@ function serverCommand(options: ResolvedTimescaleOptions): string[] {
 
 async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimescale> {
   const client = await timed(debug, 'docker connect', () => connectDocker(options.dockerTimeoutMs));
+  const password = options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword());
   const container = new KitPostgreSqlContainer(options.image)
     .withDatabase(options.database)
     .withUsername(options.username)
-    .withPassword(options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword()))
+    .withPassword(password)
     .withStartupTimeout(options.startupTimeoutMs)
     .withEnvironment({ NO_TS_TUNE: 'true', TIMESCALEDB_TELEMETRY: 'off' })
     .withCommand(serverCommand(options))
@@ -147,6 +149,11 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     const server = await timed(debug, 'official init applied', () =>
       applyOfficialInit(started.getConnectionUri(), options.extensions, options.image),
     );
+    // the kit's own password (random, or derived for a reused container) is stored with few
+    // PBKDF2 iterations (see authentication.ts); a password the user chose is left as it is
+    if (options.password === undefined) {
+      await timed(debug, 'authentication', () => lightenAuthentication(started.getConnectionUri(), password));
+    }
     debug(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
       client,
