@@ -45,7 +45,10 @@ interface FileFixtures {
  *   const order = await factories.order.create({ status: 'NEW' })
  *   await fillOrder(db.pool, order.id)
  * })
- * const committed = test.override({ isolation: 'truncate' })
+ * describe('with committed writes', () => {
+ *   test.override({ isolation: 'truncate' }) // this block's tests (at the top: the file's)
+ *   test('runs CREATE INDEX CONCURRENTLY', async ({ db }) => { ... })
+ * })
  * ```
  */
 export const test = base.extend<TestkitFixtures & FileFixtures>({
