@@ -5,7 +5,6 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import { type ContainerRuntimeClient, ImageName } from 'testcontainers';
 import { ServerGoneError } from '../connection/index.js';
 import { KIT_VERSION, kitStateDir, logger, timed } from '../env/index.js';
-import { lightenAuthentication } from './authentication.js';
 import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { StartupTimeoutError } from './errors.js';
@@ -149,11 +148,6 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
     const server = await timed(debug, 'official init applied', () =>
       applyOfficialInit(started.getConnectionUri(), options.extensions, options.image),
     );
-    // the kit's own password (random, or derived for a reused container) is stored with few
-    // PBKDF2 iterations (see authentication.ts); a password the user chose is left as it is
-    if (options.password === undefined) {
-      await timed(debug, 'authentication', () => lightenAuthentication(started.getConnectionUri(), password));
-    }
     debug(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
       client,
