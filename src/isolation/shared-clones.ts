@@ -46,8 +46,8 @@ export class SharedClonePool {
   }
 
   /** Makes the missing clones, {@link FILL_CONCURRENCY} at a time (workers may be waiting). */
-  async #fill(): Promise<void> {
-    let missing = this.size - (await this.#waiting());
+  async #fill(target = this.size): Promise<void> {
+    let missing = target - (await this.#waiting());
     const lane = async () => {
       while (missing > 0 && !this.#stopped) {
         missing--;
@@ -57,10 +57,13 @@ export class SharedClonePool {
     await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, Math.max(missing, 0)) }, lane));
   }
 
-  /** Fills the pool, then keeps it topped up in the background until {@link stop}. */
-  async start(intervalMs = 25): Promise<void> {
+  /**
+   * Makes `ready` clones (default: all of them), then fills the pool and keeps it topped up in
+   * the background until {@link stop}.
+   */
+  async start(ready = this.size, intervalMs = 25): Promise<void> {
     if (this.size <= 0) return;
-    await this.#fill();
+    await this.#fill(Math.min(ready, this.size));
     this.#loop = (async () => {
       while (!this.#stopped) {
         await sleep(intervalMs);
