@@ -1,6 +1,7 @@
 import type { SqlTarget } from '../connection/index.js';
 import {
   type Bound,
+  checkCopyThreshold,
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
@@ -81,9 +82,17 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
   function candleSeries(series: CandleSeriesOptions): Promise<Awaited<ReturnType<typeof candlestick.create>>[]>;
   async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
     const size = Math.max(1, series.batchSize ?? DEFAULT_BATCH_SIZE);
-    const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
+    const threshold = checkCopyThreshold(series.copyThreshold, candlestickFactory.name) ?? context.copyThreshold;
+    // a series that COPY writes is generated at once (one COPY); otherwise batch by batch
+    const copying = series.count >= threshold;
+    const batches = candleSeriesBatches(
+      series,
+      context.faker(candlestickFactory.definition),
+      context.refDate,
+      copying ? Math.max(1, series.count) : size,
+    );
     // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
-    const options = { validate: false, batchSize: size };
+    const options = { validate: false, batchSize: size, copyThreshold: threshold };
     // one transaction: a series the database refuses half-way leaves nothing behind
     return context.transaction(async (bound) => {
       const candles = candlestickFactory.bind(bound);
@@ -105,7 +114,10 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
         sessionId = typeof series.session === 'string' || series.session === null ? series.session : series.session.id;
       }
       const rows = metricSeriesRows(series, sessionId, bound.faker(performanceMetricFactory.definition), bound.refDate);
-      const options = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
+      const options = {
+        ...(series.batchSize === undefined ? {} : { batchSize: series.batchSize }),
+        ...(series.copyThreshold === undefined ? {} : { copyThreshold: series.copyThreshold }),
+      };
       return performanceMetricFactory.bind(bound).insertMany(rows, options);
     }, performanceMetricFactory.name);
   };

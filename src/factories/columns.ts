@@ -41,6 +41,13 @@ export interface ColumnInfo {
   readonly identityAlways: boolean;
   /** `GENERATED ALWAYS AS (...) STORED`: never inserted. */
   readonly generated: boolean;
+  /** pg_type's category of the type (`S` strings, `E` enums, `N` numbers ...). */
+  readonly category: string;
+  /**
+   * What the database fills in when the column is left out, as an expression of the declared
+   * type: the column's default, its identity's `nextval(...)`, or its domain's default.
+   */
+  readonly defaultSql: string | undefined;
 }
 
 export interface TableInfo {
@@ -51,6 +58,16 @@ export interface TableInfo {
   readonly byKey: ReadonlyMap<string, ColumnInfo>;
   /** `RETURNING` list: every column as text, aliased c0, c1, ... in column order. */
   readonly returning: string;
+  /**
+   * COPY writes into it as INSERT would: a table or partitioned table without INSERT rules
+   * (COPY does not apply rules) or row-level security (COPY FROM does not support it).
+   */
+  readonly copyable: boolean;
+  /**
+   * A stored row is what was written: no BEFORE INSERT row trigger (TimescaleDB's insert
+   * blocker aside, which never fires) and no generated column can change it.
+   */
+  readonly echoes: boolean;
 }
 
 const KINDS: Record<string, ColumnKind> = {
@@ -77,17 +94,28 @@ SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
        COALESCE(bt.typname, t.typname) AS base,
        COALESCE(bt.typcategory, t.typcategory)::text AS category,
        (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END)::text AS typmod,
-       a.attidentity::text AS identity, a.attgenerated::text AS generated
+       a.attidentity::text AS identity, a.attgenerated::text AS generated,
+       CASE WHEN a.attgenerated <> '' THEN NULL
+            WHEN a.attidentity <> ''
+            THEN format('nextval(%L::regclass)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+            ELSE COALESCE(pg_get_expr(d.adbin, d.adrelid), pg_get_expr(t.typdefaultbin, 0)) END AS default_sql,
+       (c.relkind IN ('r', 'p') AND NOT c.relrowsecurity
+         AND NOT EXISTS (SELECT FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '3'))::text AS copyable,
+       (NOT EXISTS (SELECT FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
+                     WHERE g.tgrelid IN (SELECT c.oid UNION ALL SELECT relid FROM pg_partition_tree(c.oid))
+                       AND g.tgtype & 7 = 7 AND g.tgenabled <> 'D'
+                       AND NOT (p.proname = 'insert_blocker' AND p.pronamespace::regnamespace::text LIKE '\\_timescaledb%')))::text AS echoes
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid
   JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
  WHERE c.oid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum`;
 
-function selectExpression(column: ColumnInfo): string {
-  const ref = pg.escapeIdentifier(column.name);
+/** The column read as the text {@link decodeValue} parses (`ref`: default the column itself). */
+export function selectExpression(column: ColumnInfo, ref = pg.escapeIdentifier(column.name)): string {
   switch (column.kind) {
     case 'timestamp':
       return `(extract(epoch from ${ref}) * 1000)::text`;
@@ -135,6 +163,8 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
       dimension: kind === 'vector' && typmod > 0 ? typmod : undefined,
       identityAlways: row.identity === 'a',
       generated: row.generated === 's',
+      category: row.category ?? '',
+      defaultSql: row.default_sql ?? undefined,
     };
   });
   return {
@@ -143,6 +173,8 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
     columns,
     byKey: new Map(columns.map((column) => [column.key, column])),
     returning: columns.map((column, index) => `${selectExpression(column)} AS c${index}`).join(', '),
+    copyable: first.copyable === 'true',
+    echoes: first.echoes === 'true' && columns.every((column) => !column.generated),
   };
 }
 

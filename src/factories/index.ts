@@ -1,11 +1,13 @@
 export { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
 export { type ColumnInfo, type ColumnKind, forgetColumns, type TableInfo, tableInfo } from './columns.js';
 export {
+  checkCopyThreshold,
   FactoryContext,
   type FactoryContextOptions,
   REFERENCE_DATE,
   resolveSeed,
 } from './context.js';
+export { DEFAULT_COPY_THRESHOLD } from './copy.js';
 export { type DecimalInput, decimal } from './decimal.js';
 export {
   type BelongsToOptions,
@@ -18,6 +20,7 @@ export {
 } from './define.js';
 export type { Definition as FactoryDefinition } from './definition.js';
 export { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
+export { newFaker } from './faker.js';
 export {
   type LintCase,
   type LintFailure,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createPool, type SqlTarget } from '../connection/index.js';
+import { type CopyTarget, canCopy, copyIn } from './copy-stream.js';
 
 /** What the engine needs of a pool or client (pg.Pool, pg.Client, pg.PoolClient, a lookalike); hooks get one. */
 export interface QueryRunner {
@@ -19,6 +20,14 @@ export interface Executor {
   /** Identity for per-database caches. */
   readonly key: object | string;
   query(text: string, values?: unknown[]): Promise<RawRow[]>;
+  /**
+   * Streams a `COPY ... FROM STDIN` on this executor's connection, resolving to the rows
+   * copied; undefined when it has none that can (a pool: see {@link copies}; a bare `query()`
+   * object or another driver's client: never).
+   */
+  readonly copy: ((sql: string, chunks: Iterable<Buffer>) => Promise<number>) | undefined;
+  /** Whether COPY may be possible here or on the connection `transaction()` runs on. */
+  readonly copies: boolean;
   /** Runs `work` on one connection, for transactions. */
   withConnection<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
   /**
@@ -104,12 +113,20 @@ async function bracketed<T>(target: QueryRunner, bracket: Bracket, work: () => P
 }
 
 function single(key: object | string, target: QueryRunner, inTransaction = false): Executor {
+  const copyTarget: CopyTarget | undefined = canCopy(target) ? target : undefined;
   const executor: Executor = {
     key,
     query: async (text, values) => {
       if (!inTransaction && busy.has(target)) await idle(target);
       return (await target.query(text, values)).rows as RawRow[];
     },
+    copy: copyTarget
+      ? async (sql, chunks) => {
+          if (!inTransaction && busy.has(target)) await idle(target);
+          return copyIn(copyTarget, sql, chunks);
+        }
+      : undefined,
+    copies: copyTarget !== undefined,
     withConnection: (work) => work(executor),
     transaction: (work) => {
       if (inTransaction) return work(executor);
@@ -159,6 +176,9 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>):
   return {
     key,
     query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
+    // a pool's connections are pg clients (checked on the one a transaction gets)
+    copy: undefined,
+    copies: true,
     withConnection: (work) => checkedOut(pool, (client) => work(single(key, client))),
     transaction: (work) =>
       checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true)))),
