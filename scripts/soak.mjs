@@ -4,7 +4,6 @@
 //
 //   npm run build && node scripts/soak.mjs [--seconds 60]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -13,16 +12,13 @@ import { getContainerRuntimeClient } from 'testcontainers';
 const root = process.cwd();
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
 const seconds = Number(values.seconds);
-const { loadConfig, pruneContainers, startTimescale } = await import(join(root, 'dist', 'index.js'));
-const container = JSON.parse(readFileSync(join(root, 'test', 'soak', 'container.json'), 'utf8'));
+const { listContainers, pruneContainers } = await import(join(root, 'dist', 'index.js'));
 const CRASH = /terminated by signal|terminating any other active server processes|database system was interrupted/;
 
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.TIMESCALE_TESTKIT_URL;
 for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
 
-const config = await loadConfig(root, { migrations: './fixtures/migrations', container });
-const server = await startTimescale(config.container);
 const startedAt = async () => {
   const client = new pg.Client({ connectionString: server.connectionString });
   client.on('error', () => undefined);
@@ -33,6 +29,21 @@ const startedAt = async () => {
     await client.end();
   }
 };
+// The first run starts the reused container (the soak suite's own options decide which); the
+// soak proper then runs on it, and it must never restart.
+const known = new Set((await listContainers()).map((container) => container.id));
+const first = await vitestRun();
+if (first.code !== 0) {
+  console.log(`soak: the first run failed (exit ${first.code}):\n${first.output.split('\n').slice(-40).join('\n')}`);
+  process.exit(1);
+}
+const server = (await listContainers()).find(
+  (container) => container.reuse && container.state === 'running' && !known.has(container.id),
+);
+if (server === undefined || server.connectionString === undefined) {
+  console.log('soak: the first run left no new reused container running (is another soak container around?)');
+  process.exit(1);
+}
 const before = await startedAt();
 console.log(
   `soak: container ${server.id.slice(0, 12)} up since ${before}; ${seconds} s, 2 runs at once, 2 busy processes`,

@@ -36,7 +36,7 @@ export interface TestkitConfig {
   reuse?: boolean;
   /** Per-test isolation (env `TIMESCALE_TESTKIT_ISOLATION`, default `transaction`). */
   isolation?: IsolationMode;
-  /** Clones the run keeps waiting for its workers (default: the worker count). */
+  /** Clones the run keeps waiting for its workers (default: two per worker). */
   shared?: number;
   /** Clones each worker process makes ahead for itself (default 0; useful with `isolate: false`). */
   prepared?: number;

@@ -2,7 +2,7 @@ import type { Factories } from '../domain/index.js';
 import { TimescaleTestkitError } from '../errors/index.js';
 import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 import { FileScope, type TestEnd, type TestScope } from './lifecycle.js';
-import { HANDOVER_ENV, type HandOver } from './run.js';
+import { HANDOVER_ENV, type HandOver, prefetchClone } from './run.js';
 
 /** What a runner with before/after hooks offers (jest, node:test, mocha): the adapters fill it in. */
 export interface RunnerHooks<Context> {
@@ -55,6 +55,8 @@ export function registerTestDatabase<Context>(
   let file: FileScope | undefined;
   let scope: TestScope | undefined;
   let factories: Factories | undefined;
+  // the file's clone is claimed while the runner collects its tests (nothing to do without a setup)
+  if (process.env[HANDOVER_ENV]) prefetchClone(handOverFromEnv(hooks.setupHint));
   hooks.beforeAll(async () => {
     file = new FileScope(handOverFromEnv(hooks.setupHint));
     await file.ready();

@@ -6,4 +6,12 @@ export {
   type TestDatabaseOptions,
 } from './hooks.js';
 export { FileScope, type TestEnd, TestScope } from './lifecycle.js';
-export { attachRun, HANDOVER_ENV, type HandOver, type PreparedRun, type PrepareOptions, prepareRun } from './run.js';
+export {
+  attachRun,
+  HANDOVER_ENV,
+  type HandOver,
+  type PreparedRun,
+  type PrepareOptions,
+  prefetchClone,
+  prepareRun,
+} from './run.js';

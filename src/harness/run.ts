@@ -30,6 +30,8 @@ export interface HandOver {
   trustedHosts: string[];
   /** The run's container, when the kit started one: a worker that loses the server names it. */
   container?: { id: string; image: string };
+  /** A worker runs file after file (vitest's `isolate: false`): it claims the next file's clone early. */
+  workerRunsManyFiles?: boolean;
 }
 
 export interface PrepareOptions {
@@ -58,7 +60,8 @@ async function prepareTemplate(
       : config.migrations;
   const template = await createTemplate(serverUrl, { migrations, runId, extensions: precreatedExtensions(wanted) });
   try {
-    return { template, shared: await template.shareClones(config.shared ?? workers) };
+    // two per worker: a worker that moves on to its next file finds one waiting while the other is made
+    return { template, shared: await template.shareClones(config.shared ?? workers * 2) };
   } catch (error) {
     await template.close().catch(() => undefined);
     throw error;
@@ -172,6 +175,14 @@ export function attachRun(handOver: HandOver): Template {
     };
   }
   return attached.template;
+}
+
+/**
+ * Starts claiming the file's clone (and connecting to it) as soon as the test file loads the
+ * runner integration, so that it overlaps the runner collecting the file's tests.
+ */
+export function prefetchClone(handOver: HandOver): void {
+  attachRun(handOver).prefetch();
 }
 
 export const HANDOVER_ENV = 'TIMESCALE_TESTKIT_HANDOVER';

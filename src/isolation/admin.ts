@@ -43,6 +43,25 @@ export interface CloneOptions {
   allowConnections?: boolean;
 }
 
+const fileCopy = new WeakMap<pg.Pool, Promise<boolean>>();
+
+/**
+ * Whether the server can copy a template's files (PostgreSQL 15+, `STRATEGY FILE_COPY`): a test
+ * template is small and clean, and copying its files is about a third faster than writing it
+ * through the WAL (15's default), measured here at 25 ms against 37–42 ms.
+ */
+function copiesFiles(admin: pg.Pool): Promise<boolean> {
+  let known = fileCopy.get(admin);
+  if (!known) {
+    known = admin
+      .query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version")
+      .then(({ rows }) => (rows[0]?.version ?? 0) >= 150_000);
+    known.catch(() => fileCopy.delete(admin));
+    fileCopy.set(admin, known);
+  }
+  return known;
+}
+
 /**
  * `CREATE DATABASE name TEMPLATE template`, retried (bounded) when the template is briefly in
  * use (SQLSTATE 55006, e.g. TimescaleDB's scheduler connecting), then marked as the kit's.
@@ -55,7 +74,8 @@ export async function cloneDatabase(
   marker: DatabaseMarker,
   { allowConnections = true }: CloneOptions = {},
 ): Promise<void> {
-  const create = `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${allowConnections ? '' : ' ALLOW_CONNECTIONS false'}`;
+  const strategy = (await copiesFiles(admin)) ? ' STRATEGY FILE_COPY' : '';
+  const create = `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${strategy}${allowConnections ? '' : ' ALLOW_CONNECTIONS false'}`;
   for (let attempt = 1; ; attempt++) {
     try {
       await admin.query(create);

@@ -16,7 +16,12 @@ import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { cloneName, templateName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
-import { TestDatabase } from './test-database.js';
+import { TestDatabase, warmPool } from './test-database.js';
+
+interface ReadyClone {
+  name: string;
+  pool: pg.Pool | undefined;
+}
 
 const debug = logger('isolation');
 
@@ -93,7 +98,8 @@ export class Template {
   readonly #admin: pg.Pool;
   readonly #prepared: number;
   readonly #poolSize: PoolSize | undefined;
-  readonly #ready: Promise<string>[] = [];
+  /** Clones made or claimed ahead of `clone()`, each with a pool already connected. */
+  readonly #ready: Promise<ReadyClone>[] = [];
   readonly #mine = new Set<string>();
   readonly #kept = new Set<string>();
   readonly #drops = new Set<Promise<void>>();
@@ -189,12 +195,27 @@ export class Template {
     return cloneDatabase(this.#admin, this.name, name, marker).then(() => name);
   }
 
+  /** `name`, and a pool on it with one connection open (none if connecting failed: made on use). */
+  #warmed(naming: Promise<string>): Promise<ReadyClone> {
+    const ready = naming.then(async (name) => {
+      const url = urlWithDatabase(this.serverUrl, name);
+      const pool = await warmPool(name, url, this.#poolSize).catch(() => undefined);
+      return { name, pool };
+    });
+    ready.catch(() => undefined);
+    return ready;
+  }
+
   #refill(): void {
-    while (!this.#closed && this.#ready.length < this.#prepared) {
-      const making = this.#make();
-      making.catch(() => undefined);
-      this.#ready.push(making);
-    }
+    while (!this.#closed && this.#ready.length < this.#prepared) this.#ready.push(this.#warmed(this.#make()));
+  }
+
+  /**
+   * Claims (or makes) the next clone now, and connects to it, so that `clone()` finds it ready:
+   * a test file starts this when it is loaded, while the runner is still collecting its tests.
+   */
+  prefetch(): void {
+    if (!this.#closed && this.#ready.length === 0) this.#ready.push(this.#warmed(this.#claimOrMake()));
   }
 
   /**
@@ -221,7 +242,8 @@ export class Template {
    */
   async clone(): Promise<TestDatabase> {
     const started = performance.now();
-    const name = await (this.#ready.shift() ?? this.#claimOrMake());
+    const ready = this.#ready.shift();
+    const { name, pool } = ready ? await ready : { name: await this.#claimOrMake(), pool: undefined };
     this.#refill();
     debug(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
     return new TestDatabase({
@@ -229,6 +251,7 @@ export class Template {
       connectionString: urlWithDatabase(this.serverUrl, name),
       template: this.name,
       ...(this.#poolSize ? { pool: this.#poolSize } : {}),
+      openPool: pool,
       release: (released, keep) => this.#release(released, keep),
     });
   }
@@ -276,7 +299,9 @@ export class Template {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.allSettled(this.#ready.splice(0));
+    for (const settled of await Promise.allSettled(this.#ready.splice(0))) {
+      if (settled.status === 'fulfilled') await settled.value.pool?.end().catch(() => undefined);
+    }
     await Promise.allSettled([...this.#drops]);
     for (const name of this.#mine)
       if (!this.#kept.has(name)) await dropDatabase(this.#admin, name).catch(() => undefined);

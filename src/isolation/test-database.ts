@@ -10,6 +10,29 @@ export interface TestDatabaseInit {
   template: string;
   pool?: PoolSize;
   release: (name: string, keep: boolean) => Promise<void>;
+  /** A pool already opened on the database (warmed ahead of time); else one is made on first use. */
+  openPool?: pg.Pool | undefined;
+}
+
+/** The pool of a clone: at most `max` connections (default 5), `min` kept open (default 0). */
+export function clonePool(name: string, connectionString: string, size: PoolSize | undefined): pg.Pool {
+  // a connection ended by the server (e.g. the database dropped at teardown) is not a test failure
+  return createPool(
+    { connectionString, max: size?.max ?? 5, min: size?.min ?? 0, idleTimeoutMillis: 60_000 },
+    `clone ${name}`,
+  );
+}
+
+/** A clone's pool with one connection already open: the first query does not pay for connecting. */
+export async function warmPool(name: string, connectionString: string, size: PoolSize | undefined): Promise<pg.Pool> {
+  const pool = clonePool(name, connectionString, size);
+  try {
+    (await pool.connect()).release();
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A disposable database cloned from a migrated template. */
@@ -31,17 +54,7 @@ export class TestDatabase implements AsyncDisposable {
 
   /** A pg Pool on this database (default max 5, min 0), ended by {@link drop}. */
   get pool(): pg.Pool {
-    if (!this.#pool) {
-      // a connection ended by the server (e.g. the database dropped at teardown) is not a test failure
-      this.#pool = createPool(
-        {
-          connectionString: this.connectionString,
-          max: this.#init.pool?.max ?? 5,
-          min: this.#init.pool?.min ?? 0,
-        },
-        `clone ${this.name}`,
-      );
-    }
+    this.#pool ??= this.#init.openPool ?? clonePool(this.name, this.connectionString, this.#init.pool);
     return this.#pool;
   }
 
@@ -82,7 +95,8 @@ export class TestDatabase implements AsyncDisposable {
   /** Ends the pool and hands the database back to be dropped in the background. Idempotent. */
   drop(): Promise<void> {
     this.#dropped ??= (async () => {
-      await this.#pool?.end();
+      // the warmed pool is ended too when the database was never queried
+      await (this.#pool ?? this.#init.openPool)?.end();
       await this.#init.release(this.name, this.#kept);
     })();
     return this.#dropped;

@@ -21,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const run = await prepareRun(project.config.root, provided?.timescaleTestkitOptions ?? {}, {
     workers: project.config.maxWorkers,
   });
-  project.provide('timescaleTestkit', run.handOver);
+  // with isolate: false a worker runs file after file: it can claim the next file's clone early
+  project.provide('timescaleTestkit', { ...run.handOver, workerRunsManyFiles: project.config.isolate === false });
   return () => run.teardown();
 }

@@ -1,7 +1,7 @@
 import { test as base, inject } from 'vitest';
 import type { Factories } from '../domain/index.js';
 import { TimescaleTestkitError } from '../errors/index.js';
-import { FileScope, type HandOver, type TestScope } from '../harness/index.js';
+import { FileScope, type HandOver, prefetchClone, type TestScope } from '../harness/index.js';
 import type { IsolatedDatabase, IsolationMode } from '../isolation/index.js';
 
 function handOver(): HandOver {
@@ -14,6 +14,10 @@ function handOver(): HandOver {
   }
   return data;
 }
+
+// the file's clone is claimed (and connected to) while vitest collects the file's tests
+const early = inject('timescaleTestkit') as HandOver | undefined;
+if (early) prefetchClone(early);
 
 export interface TestkitFixtures {
   /** The test's database: `db.pool` for application code, isolated per the `isolation` option. */
@@ -51,6 +55,8 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
         await use(file);
       } finally {
         await file.end();
+        // a worker that runs file after file claims the next one's clone while it loads
+        if (handOver().workerRunsManyFiles) prefetchClone(handOver());
       }
     },
     { scope: 'file' },

@@ -77,6 +77,29 @@ describe('createTemplate', () => {
     expect((await first.query<{ n: number }>('SELECT count(*)::int AS n FROM template_marker')).rows[0]?.n).toBe(2);
   });
 
+  it('prefetches a clone with a connection already open; an unused one is closed on drop', async () => {
+    const worker = Template.attach(serverUrl(), template.name, { runId: 'tplprefetch', prepared: 0 });
+    try {
+      worker.prefetch();
+      worker.prefetch();
+      const db = await worker.clone();
+      expect(db.pool.totalCount).toBe(1);
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM template_marker')).rows[0]?.n).toBe(0);
+      const pool = db.pool;
+      await db.drop();
+      expect(pool.ended).toBe(true);
+
+      worker.prefetch();
+      const unused = await worker.clone();
+      await unused.drop();
+      // never queried: the pool warmed for it was ended all the same
+      expect(unused.pool.ended).toBe(true);
+    } finally {
+      await worker.close();
+    }
+    expect(await databases('tk\\_tplprefetch\\_%')).toEqual([]);
+  });
+
   it('drops released clones and everything of the run at the end', async () => {
     const db = await template.clone();
     await db.drop();
