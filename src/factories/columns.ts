@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { FactoryError } from './errors.js';
 import { camelCase } from './naming.js';
-import type { Executor } from './queryable.js';
 
 /** How a column's values travel: JS -> text parameter, and text result -> JS (see README's type table). */
 export type ColumnKind =
@@ -88,8 +87,9 @@ const KINDS: Record<string, ColumnKind> = {
   bytea: 'bytea',
 };
 
-const CATALOG = `
-SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
+function catalogSql(where: string): string {
+  return `
+SELECT c.oid::regclass::text AS regclass, format('%I.%I', n.nspname, c.relname) AS qualified, n.nspname AS schema, c.relname AS relation, a.attname AS name,
        format_type(a.atttypid, NULL) AS type, format_type(a.atttypid, a.atttypmod) AS declared,
        COALESCE(bt.typname, t.typname) AS base,
        COALESCE(bt.typcategory, t.typcategory)::text AS category,
@@ -111,8 +111,21 @@ SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
   JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
- WHERE c.oid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY a.attnum`;
+ WHERE ${where} AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY c.oid, a.attnum`;
+}
+
+/** One table's columns, the table named as SQL would resolve it (search_path). */
+export const TABLE_CATALOG = catalogSql('c.oid = to_regclass($1)');
+
+/**
+ * The columns of every user table at once (chunks, partitions and the system's and
+ * TimescaleDB's own schemas left out), with the name each table resolves by.
+ */
+export const DATABASE_CATALOG = catalogSql(
+  `c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname !~ '^(pg_toast|pg_temp_|_timescaledb|timescaledb_)'`,
+);
 
 /** The column read as the text {@link decodeValue} parses (`ref`: default the column itself). */
 export function selectExpression(column: ColumnInfo, ref = pg.escapeIdentifier(column.name)): string {
@@ -144,7 +157,8 @@ function limitsOf(base: string, typmod: number): Pick<ColumnInfo, 'precision' | 
   return none;
 }
 
-function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
+/** A table's catalog rows (one per column, in order) as the engine's description of it. */
+export function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
   const first = raw[0];
   if (!first) throw new FactoryError('FACTORY_TABLE', table, `table "${table}" does not exist (or has no columns)`);
   const columns: ColumnInfo[] = raw.map((row) => {
@@ -176,32 +190,6 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
     copyable: first.copyable === 'true',
     echoes: first.echoes === 'true' && columns.every((column) => !column.generated),
   };
-}
-
-const byObject = new WeakMap<object, Map<string, Promise<TableInfo>>>();
-const byString = new Map<string, Map<string, Promise<TableInfo>>>();
-
-/** The table's columns, read from the catalog once per database handle and table (misses are retried). */
-export function tableInfo(executor: Executor, table: string): Promise<TableInfo> {
-  const { key } = executor;
-  let cache = typeof key === 'string' ? byString.get(key) : byObject.get(key);
-  if (!cache) {
-    cache = new Map();
-    if (typeof key === 'string') byString.set(key, cache);
-    else byObject.set(key, cache);
-  }
-  const cached = cache.get(table);
-  if (cached) return cached;
-  const loading = executor.query(CATALOG, [table]).then((rows) => describe(table, rows));
-  cache.set(table, loading);
-  loading.catch(() => cache.delete(table));
-  return loading;
-}
-
-/** Forgets cached catalog entries for a database handle (after DDL in a test, say). */
-export function forgetColumns(key: object | string): void {
-  if (typeof key === 'string') byString.delete(key);
-  else byObject.delete(key);
 }
 
 /** A JS value as the text PostgreSQL parses for the column's type; null stays null. */

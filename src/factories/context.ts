@@ -1,5 +1,5 @@
 import type { SqlTarget } from '../connection/index.js';
-import { forgetColumns } from './columns.js';
+import { forgetColumns } from './catalog.js';
 import { DEFAULT_COPY_THRESHOLD } from './copy.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';

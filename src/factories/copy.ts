@@ -27,7 +27,9 @@ export type CopyOutcome =
 
 /**
  * The rows as they will be stored, from what is written: undefined as soon as one value cannot
- * be echoed (see echo.ts), so the caller reads them back instead. Columns not given come later.
+ * be echoed (see echo.ts), so the caller reads them back instead. Every column of the table is
+ * there, in the table's order; those not given are null until {@link copyGroup} fills the
+ * defaults it draws.
  */
 export function echoRows(
   table: TableInfo,
@@ -36,16 +38,22 @@ export function echoRows(
 ): Record<string, unknown>[] | undefined {
   if (!table.echoes) return undefined;
   const echoes = echoesOf(table);
-  const keys = group.columns.map((column) => column.key);
-  const echoers = keys.map((key) => echoes.get(key));
+  const given = new Set(group.columns);
+  const keys = table.columns.map((column) => column.key);
+  const echoers = table.columns.map((column) => (given.has(column) ? echoes.get(column.key) : undefined));
   const out = new Array<Record<string, unknown>>(group.indexes.length);
   for (let offset = 0; offset < group.indexes.length; offset++) {
     const source = rows[group.indexes[offset] as number] as Attributes;
     const row: Record<string, unknown> = {};
     for (let column = 0; column < keys.length; column++) {
       const key = keys[column] as string;
+      const echo = echoers[column];
+      if (!echo) {
+        row[key] = null;
+        continue;
+      }
       const value = source[key];
-      const echoed = value === null ? null : (echoers[column] as (value: unknown) => unknown)(value);
+      const echoed = value === null ? null : echo(value);
       if (echoed === NO_ECHO) return undefined;
       row[key] = echoed;
     }
@@ -99,11 +107,6 @@ export async function copyGroup(
         row[column.key] = decodeValue(column, (values[`c${index}`] as string | null) ?? null);
       });
     }
-  }
-  if (echo) {
-    // columns neither given nor defaulted are NULL
-    const missing = table.columns.filter((column) => !given.has(column) && column.defaultSql === undefined);
-    for (const row of echo) for (const column of missing) row[column.key] = null;
   }
   const columns = [...group.columns, ...left];
   const encoders = group.columns.map(fieldEncoder);

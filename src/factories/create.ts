@@ -1,6 +1,7 @@
 import { atRow, type BuiltRow, buildList, missingParents, type Request, toRequest } from './build.js';
 import { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
-import { type TableInfo, tableInfo } from './columns.js';
+import { tableInfo } from './catalog.js';
+import type { TableInfo } from './columns.js';
 import { checkCopyThreshold, type FactoryContext } from './context.js';
 import type { Attrs, Definition } from './definition.js';
 import type { Executor, QueryRunner } from './queryable.js';

@@ -148,7 +148,13 @@ function arrayEcho(base: string): Echo {
 
 /** JSON as stored: what JSON.stringify writes, parsed; jsonb orders keys (shorter first, then bytewise). */
 function jsonEcho(value: unknown, binary: boolean): unknown {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // circular, a bigint inside: the write path names the value
+    return NO_ECHO;
+  }
   if (typeof text !== 'string') return NO_ECHO;
   const parsed: unknown = JSON.parse(text);
   return binary ? jsonbOrder(parsed) : parsed;

@@ -1,5 +1,6 @@
-export { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
-export { type ColumnInfo, type ColumnKind, forgetColumns, type TableInfo, tableInfo } from './columns.js';
+export { DEFAULT_BATCH_SIZE, decodeRow, insertRows } from './bulk.js';
+export { forgetColumns, namedCatalogs, tableInfo } from './catalog.js';
+export type { ColumnInfo, ColumnKind, TableInfo } from './columns.js';
 export {
   checkCopyThreshold,
   FactoryContext,
@@ -19,6 +20,7 @@ export {
   type ListOverrides,
 } from './define.js';
 export type { Definition as FactoryDefinition } from './definition.js';
+export { echoFor, NO_ECHO } from './echo.js';
 export { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
 export { newFaker } from './faker.js';
 export {

@@ -19,6 +19,11 @@ export type RawRow = Record<string, string | null>;
 export interface Executor {
   /** Identity for per-database caches. */
   readonly key: object | string;
+  /**
+   * Names the schema this database was made from when several databases share it (the clones
+   * of one template): what is read of the catalog once serves them all.
+   */
+  readonly shared?: string | undefined;
   query(text: string, values?: unknown[]): Promise<RawRow[]>;
   /**
    * Streams a `COPY ... FROM STDIN` on this executor's connection, resolving to the rows
@@ -172,9 +177,10 @@ async function checkedOut<T>(pool: PoolLike, work: (client: Checkout) => Promise
   }
 }
 
-function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>): Executor {
+function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>, shared?: string): Executor {
   return {
     key,
+    shared,
     query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
     // a pool's connections are pg clients (checked on the one a transaction gets)
     copy: undefined,
@@ -186,6 +192,13 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>):
   };
 }
 
+/** The template a database the kit handed out was cloned from (a clone, or a test's view of one). */
+function templateOf(handle: object): string | undefined {
+  const { template, database } = handle as { template?: unknown; database?: { template?: unknown } };
+  const name = typeof template === 'string' ? template : database?.template;
+  return typeof name === 'string' ? `template ${name}` : undefined;
+}
+
 /** Normalises a {@link SqlTarget}. A connection string gets its own small pool, ended by `end()`. */
 export function toExecutor(db: SqlTarget): Executor {
   if (typeof db === 'string') {
@@ -195,7 +208,7 @@ export function toExecutor(db: SqlTarget): Executor {
   if ('pool' in db && typeof db.pool === 'object' && db.pool !== null) {
     // a test database handle: its catalog is the same for every test, so cache by its URL
     const url = (db as { connectionString?: unknown }).connectionString;
-    return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined);
+    return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined, templateOf(db));
   }
   const target = db as QueryRunner;
   if (typeof target.query !== 'function') {
