@@ -83,16 +83,12 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
   async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
     const size = Math.max(1, series.batchSize ?? DEFAULT_BATCH_SIZE);
     const threshold = checkCopyThreshold(series.copyThreshold, candlestickFactory.name) ?? context.copyThreshold;
-    // a series that COPY writes is generated at once (one COPY); otherwise batch by batch
-    const copying = series.count >= threshold;
-    const batches = candleSeriesBatches(
-      series,
-      context.faker(candlestickFactory.definition),
-      context.refDate,
-      copying ? Math.max(1, series.count) : size,
-    );
+    // a series from the threshold on is written with one COPY per batch (the next batch is
+    // generated while the server takes the previous one), else with INSERT ... unnest
+    const copyThreshold = series.count >= threshold ? 0 : Number.POSITIVE_INFINITY;
+    const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
     // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
-    const options = { validate: false, batchSize: size, copyThreshold: threshold };
+    const options = { validate: false, batchSize: size, copyThreshold };
     // one transaction: a series the database refuses half-way leaves nothing behind
     return context.transaction(async (bound) => {
       const candles = candlestickFactory.bind(bound);

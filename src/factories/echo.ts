@@ -73,8 +73,9 @@ export function echoFor(column: ColumnInfo): Echo {
 
 function timeEcho(value: unknown): unknown {
   const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Number.NaN;
-  // years 1 to 9999 print as ISO-8601 the way PostgreSQL reads them
-  return time >= MIN_DATE && time <= MAX_DATE ? new Date(time) : NO_ECHO;
+  // years 1 to 9999 print as ISO-8601 the way PostgreSQL reads them (a Date given is the one returned)
+  if (!(time >= MIN_DATE && time <= MAX_DATE)) return NO_ECHO;
+  return value instanceof Date ? value : new Date(time);
 }
 
 function textEcho(column: ColumnInfo): Echo {
