@@ -2,6 +2,7 @@ import type { SqlTarget } from '../connection/index.js';
 import {
   type Bound,
   checkCopyThreshold,
+  copyBatches,
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
@@ -11,6 +12,7 @@ import {
 import { agentSignalFactory, agentStatusFactory } from './agents.js';
 import {
   type CandleSeriesOptions,
+  type Candlestick,
   type CandlestickFactory,
   candleSeriesBatches,
   candlestickFactory,
@@ -32,6 +34,9 @@ import { tradingSessionFactory } from './sessions.js';
 import { tradeFactory } from './trades.js';
 
 export type CreateFactoriesOptions = FactoryContextOptions;
+
+/** Candles generated at a time while a series streams into its COPY. */
+const COPY_BATCH = 1_000;
 
 /** Every domain factory bound to one database, seed and set of sequences. */
 export interface Factories {
@@ -83,22 +88,31 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
   async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
     const size = Math.max(1, series.batchSize ?? DEFAULT_BATCH_SIZE);
     const threshold = checkCopyThreshold(series.copyThreshold, candlestickFactory.name) ?? context.copyThreshold;
-    // a series from the threshold on is written with one COPY per batch (the next batch is
-    // generated while the server takes the previous one), else with INSERT ... unnest
-    const copyThreshold = series.count >= threshold ? 0 : Number.POSITIVE_INFINITY;
-    const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
+    // from the threshold on: one COPY, each candle generated as the COPY streams (small batches,
+    // so the server parses a chunk while the next is made); else INSERT ... unnest batches
+    const copying = series.count >= threshold;
+    const faker = context.faker(candlestickFactory.definition);
+    const generated = copying ? COPY_BATCH : size;
+    const generator = candleSeriesBatches(series, faker, context.refDate, generated);
     // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
-    const options = { validate: false, batchSize: size, copyThreshold };
+    const options = { validate: false, batchSize: size, copyThreshold: Number.POSITIVE_INFINITY };
+    const returning = series.returning !== false;
     // one transaction: a series the database refuses half-way leaves nothing behind
     return context.transaction(async (bound) => {
+      let batches: Iterable<Candlestick[]> = generator;
+      if (copying) {
+        const copied = await copyBatches(candlestickFactory.definition, bound, generator, { returning });
+        if (!(typeof copied === 'object' && 'unserved' in copied)) return copied;
+        batches = copied.unserved as Iterable<Candlestick[]>;
+      }
       const candles = candlestickFactory.bind(bound);
-      if (series.returning === false) {
-        const counts = await pipelined(batches, size, (rows) =>
+      if (!returning) {
+        const counts = await pipelined(batches, generated, (rows) =>
           candles.insertMany(rows, { ...options, returning: false }),
         );
         return counts.reduce((sum, count) => sum + count, 0);
       }
-      return (await pipelined(batches, size, (rows) => candles.insertMany(rows, options))).flat();
+      return (await pipelined(batches, generated, (rows) => candles.insertMany(rows, options))).flat();
     }, candlestickFactory.name);
   }
   const metricSeries = async (series: MetricSeriesOptions) => {

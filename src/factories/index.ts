@@ -9,6 +9,7 @@ export {
   resolveSeed,
 } from './context.js';
 export { DEFAULT_COPY_THRESHOLD } from './copy.js';
+export { copyBatches } from './copy-batches.js';
 export { type DecimalInput, decimal } from './decimal.js';
 export {
   type BelongsToOptions,
