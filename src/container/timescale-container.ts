@@ -95,10 +95,11 @@ function serverCommand(options: ResolvedTimescaleOptions): string[] {
 
 async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimescale> {
   const client = await timed(debug, 'docker connect', () => connectDocker(options.dockerTimeoutMs));
+  const password = options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword());
   const container = new KitPostgreSqlContainer(options.image)
     .withDatabase(options.database)
     .withUsername(options.username)
-    .withPassword(options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword()))
+    .withPassword(password)
     .withStartupTimeout(options.startupTimeoutMs)
     .withEnvironment({ NO_TS_TUNE: 'true', TIMESCALEDB_TELEMETRY: 'off' })
     .withCommand(serverCommand(options))

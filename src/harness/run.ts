@@ -60,8 +60,10 @@ async function prepareTemplate(
       : config.migrations;
   const template = await createTemplate(serverUrl, { migrations, runId, extensions: precreatedExtensions(wanted) });
   try {
-    // two per worker: a worker that moves on to its next file finds one waiting while the other is made
-    return { template, shared: await template.shareClones(config.shared ?? workers * 2) };
+    // two per worker: a worker that moves on to its next file finds one waiting while the other
+    // is made; one per worker before the workers start, the rest while they start
+    const size = config.shared ?? workers * 2;
+    return { template, shared: await template.shareClones(size, Math.min(size, workers)) };
   } catch (error) {
     await template.close().catch(() => undefined);
     throw error;

@@ -7,6 +7,9 @@ import { sharedPrefix } from './names.js';
 
 const debug = logger('isolation');
 
+/** Clones made at once while the pool is short: `CREATE DATABASE`s from one template share its lock. */
+const FILL_CONCURRENCY = 2;
+
 /**
  * Keeps `size` clones waiting for the workers, like IntegreSQL's pool: the run's global setup
  * fills it, then tops it up as workers claim clones (a cheap look at pg_database every few ms).
@@ -34,25 +37,33 @@ export class SharedClonePool {
     return rows[0]?.n ?? 0;
   }
 
-  async #fill(): Promise<void> {
-    for (let missing = this.size - (await this.#waiting()); missing > 0 && !this.#stopped; missing--) {
-      this.#counter++;
-      const marker: DatabaseMarker = {
-        kind: 'clone',
-        runId: this.runId,
-        createdAt: Date.now(),
-        template: this.template,
-      };
-      await cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker, {
-        allowConnections: false,
-      });
-    }
+  #make(): Promise<void> {
+    this.#counter++;
+    const marker: DatabaseMarker = { kind: 'clone', runId: this.runId, createdAt: Date.now(), template: this.template };
+    return cloneDatabase(this.admin, this.template, `${sharedPrefix(this.runId)}${this.#counter}`, marker, {
+      allowConnections: false,
+    });
   }
 
-  /** Fills the pool, then keeps it topped up in the background until {@link stop}. */
-  async start(intervalMs = 25): Promise<void> {
+  /** Makes the missing clones, {@link FILL_CONCURRENCY} at a time (workers may be waiting). */
+  async #fill(target = this.size): Promise<void> {
+    let missing = target - (await this.#waiting());
+    const lane = async () => {
+      while (missing > 0 && !this.#stopped) {
+        missing--;
+        await this.#make();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, Math.max(missing, 0)) }, lane));
+  }
+
+  /**
+   * Makes `ready` clones (default: all of them), then fills the pool and keeps it topped up in
+   * the background until {@link stop}.
+   */
+  async start(ready = this.size, intervalMs = 25): Promise<void> {
     if (this.size <= 0) return;
-    await this.#fill();
+    await this.#fill(Math.min(ready, this.size));
     this.#loop = (async () => {
       while (!this.#stopped) {
         await sleep(intervalMs);
@@ -81,7 +92,10 @@ export async function claimShared(admin: pg.Pool, runId: string, name: string): 
     [sharedPrefix(runId), MARKER_PREFIX],
   );
   const claimed = pg.escapeIdentifier(name);
-  for (const { datname } of rows) {
+  // each process starts at its own place in the list, so that workers claiming at the same
+  // moment rarely reach for the same clone (a lost race costs a round trip)
+  const start = rows.length === 0 ? 0 : process.pid % rows.length;
+  for (const { datname } of [...rows.slice(start), ...rows.slice(0, start)]) {
     try {
       await admin.query(
         `ALTER DATABASE ${pg.escapeIdentifier(datname)} RENAME TO ${claimed}; ALTER DATABASE ${claimed} WITH ALLOW_CONNECTIONS true`,

@@ -220,11 +220,12 @@ export class Template {
 
   /**
    * Starts a pool of `size` clones that other processes (test workers) claim in `clone()`;
-   * it is topped up in the background until stopped.
+   * it is topped up in the background until stopped. Resolves once `ready` of them exist
+   * (default: all), the rest made while the workers start.
    */
-  async shareClones(size: number): Promise<SharedClonePool> {
+  async shareClones(size: number, ready = size): Promise<SharedClonePool> {
     const pool = new SharedClonePool(this.#admin, this.name, this.runId, size);
-    await pool.start();
+    await pool.start(ready);
     return pool;
   }
 

@@ -15,6 +15,8 @@ function handOver(): HandOver {
   return data;
 }
 
+const ignore = (): void => undefined;
+
 // the file's clone is claimed (and connected to) while vitest collects the file's tests
 const early = inject('timescaleTestkit') as HandOver | undefined;
 if (early) prefetchClone(early);
@@ -43,7 +45,10 @@ interface FileFixtures {
  *   const order = await factories.order.create({ status: 'NEW' })
  *   await fillOrder(db.pool, order.id)
  * })
- * const committed = test.override({ isolation: 'truncate' })
+ * describe('with committed writes', () => {
+ *   test.override({ isolation: 'truncate' }) // this block's tests (at the top: the file's)
+ *   test('runs CREATE INDEX CONCURRENTLY', async ({ db }) => { ... })
+ * })
  * ```
  */
 export const test = base.extend<TestkitFixtures & FileFixtures>({
@@ -51,12 +56,12 @@ export const test = base.extend<TestkitFixtures & FileFixtures>({
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const file = new FileScope(handOver());
+      // a worker that runs file after file claims the next file's clone while this one runs
+      if (handOver().workerRunsManyFiles) file.ready().then(() => prefetchClone(handOver()), ignore);
       try {
         await use(file);
       } finally {
         await file.end();
-        // a worker that runs file after file claims the next one's clone while it loads
-        if (handOver().workerRunsManyFiles) prefetchClone(handOver());
       }
     },
     { scope: 'file' },

@@ -109,6 +109,21 @@ describe('the shared clone pool', () => {
     expect(await dropRunClones(admin, 'unmarkedtest')).toEqual([unmarked]);
   });
 
+  it('resolves once the clones asked for first exist, and makes the rest in the background', async () => {
+    const pool = new SharedClonePool(admin, template.name, 'readytest', 3);
+    try {
+      await pool.start(1);
+      expect((await waiting('readytest')).length).toBeGreaterThanOrEqual(1);
+      for (let i = 0; i < 200 && (await waiting('readytest')).length < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await waiting('readytest')).toHaveLength(3);
+    } finally {
+      await pool.stop();
+      await dropRunClones(admin, 'readytest');
+    }
+  });
+
   it('drops never-opened clones of a crashed run (prune, the next start)', async () => {
     const pool = new SharedClonePool(admin, template.name, 'crashedshared', 1);
     await pool.start();

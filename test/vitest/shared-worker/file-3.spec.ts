@@ -1,0 +1,3 @@
+import { sharedWorkerCase } from './case.js';
+
+sharedWorkerCase('file-3');
