@@ -1,8 +1,11 @@
 // Scenario 3 — factories. Seeding speed against what hand-written seeding does:
-//   candles  factories.candlestick.series (unnest batches, two statements in flight) vs one
-//            INSERT per row vs multi-row INSERT … VALUES (…),(…) batches within the 65,535
-//            parameter limit. The baselines insert rows generated beforehand (not timed), so
-//            the kit's time includes generating its rows and theirs does not.
+//   candles  factories.candlestick.series (COPY, one per batch) vs the same series through
+//            INSERT … unnest batches (the path below the COPY threshold, kept as a baseline) vs
+//            the series with its rows returned vs one INSERT per row vs multi-row INSERT …
+//            VALUES (…),(…) batches within the 65,535 parameter limit. The baselines insert
+//            rows generated beforehand (not timed), so the kit's time includes generating its
+//            rows and theirs does not.
+//   bulk     createList(10,000) orders and the first call in a fresh process (factories-bulk.mjs)
 //   graph    1 session, 100 orders, 300 trades: createList with associations (3 statements) vs
 //            sequential single-row INSERTs (each order and trade after its parent's RETURNING id)
 import { createFactories } from '../../dist/index.js';
@@ -10,6 +13,7 @@ import { ratioGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
 import { formatRate, formatRatio } from '../lib/stats.mjs';
 import { durationSection, rateSection } from '../lib/tables.mjs';
+import { bulkSections } from './factories-bulk.mjs';
 
 const CANDLE_COLUMNS = [
   'time',
@@ -70,7 +74,7 @@ async function insertRowByRow(pool, rows) {
   for (const row of rows) await pool.query(sql, candleValues(row));
 }
 
-async function candles(pool, factories, sizes, log) {
+async function candles(pool, factories, unnest, sizes, log) {
   const { candles: count, rowByRow } = sizes;
   // the baselines' rows: the same random walk, generated once and not timed
   const generated = await factories.candlestick.series({ symbol: 'ETHUSDT', count, from: FROM });
@@ -83,6 +87,11 @@ async function candles(pool, factories, sizes, log) {
       id: 'series',
       once: emptied(() => factories.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM, returning: false })),
     },
+    {
+      id: 'series-unnest',
+      once: emptied(() => unnest.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM, returning: false })),
+    },
+    { id: 'series-rows', once: emptied(() => factories.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM })) },
     { id: 'values', once: emptied(() => insertValuesBatches(pool, generated)) },
     { id: 'row-by-row', once: emptied(() => insertRowByRow(pool, generated.slice(0, rowByRow))) },
   ];
@@ -99,7 +108,25 @@ async function candles(pool, factories, sizes, log) {
     id: 'factories-candles',
     title: `Factories: ${count.toLocaleString('en-US')} candles`,
     rows: [
-      { id: 'series', label: 'kit: candlestick.series', rows: count, summary: results.series, reference: true },
+      {
+        id: 'series',
+        label: 'kit: candlestick.series (COPY, returning: false)',
+        rows: count,
+        summary: results.series,
+        reference: true,
+      },
+      {
+        id: 'series-unnest',
+        label: 'kit: the same series through INSERT … unnest (copyThreshold: Infinity)',
+        rows: count,
+        summary: results['series-unnest'],
+      },
+      {
+        id: 'series-rows',
+        label: 'kit: candlestick.series with its rows returned (COPY, echoed)',
+        rows: count,
+        summary: results['series-rows'],
+      },
       {
         id: 'values',
         label: `multi-row INSERT … VALUES (${VALUES_ROWS_PER_STATEMENT.toLocaleString('en-US')} rows per statement)`,
@@ -109,6 +136,20 @@ async function candles(pool, factories, sizes, log) {
       { id: 'row-by-row', label: 'row-by-row INSERT', rows: rowByRow, summary: results['row-by-row'] },
     ],
     goals: [
+      ratioGoal({
+        text: 'series through COPY ≥ 3× the rate of the INSERT … unnest path (p50)',
+        short: 'candles: series COPY vs unnest',
+        ratio: kitRate / rate('series-unnest', count),
+        target: 3,
+        detail: rates('unnest', rate('series-unnest', count)),
+      }),
+      ratioGoal({
+        text: 'series with its rows returned ≥ 0.8× the rate of returning: false (p50)',
+        short: 'candles: series rows returned vs returning: false',
+        ratio: rate('series-rows', count) / kitRate,
+        target: 0.8,
+        detail: `${formatRate(rate('series-rows', count))} vs ${formatRate(kitRate)} returning: false`,
+      }),
       // was "kit ≥ 100,000 rows/s", when multi-row INSERT … VALUES ran at about 48,000 rows/s here
       ratioGoal({
         text: 'kit ≥ 2× the rate of multi-row INSERT … VALUES (p50)',
@@ -204,9 +245,11 @@ export async function factoriesScenario({ template, sizes, log }) {
   const database = await template.clone();
   try {
     const factories = createFactories(database.pool, { seed: 7 });
+    const unnest = createFactories(database.pool, { seed: 7, copyThreshold: Number.POSITIVE_INFINITY });
     return [
-      await candles(database.pool, factories, sizes.factories, log),
+      await candles(database.pool, factories, unnest, sizes.factories, log),
       await graph(database.pool, factories, sizes.factories, log),
+      ...(await bulkSections({ database, factories, unnest, sizes: sizes.factories, log })),
     ];
   } finally {
     await database.drop();

@@ -139,6 +139,8 @@ export interface CandleSeriesOptions {
   volatility?: number;
   /** Rows per INSERT statement. */
   batchSize?: number;
+  /** From this many rows on the series is written with COPY (default: the factory set's, 500; Infinity: never). */
+  copyThreshold?: number;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { SqlTarget } from '../connection/index.js';
 import {
   type Bound,
+  checkCopyThreshold,
+  copyBatches,
   DEFAULT_BATCH_SIZE,
   type Factory,
   FactoryContext,
@@ -10,6 +12,7 @@ import {
 import { agentSignalFactory, agentStatusFactory } from './agents.js';
 import {
   type CandleSeriesOptions,
+  type Candlestick,
   type CandlestickFactory,
   candleSeriesBatches,
   candlestickFactory,
@@ -31,6 +34,9 @@ import { tradingSessionFactory } from './sessions.js';
 import { tradeFactory } from './trades.js';
 
 export type CreateFactoriesOptions = FactoryContextOptions;
+
+/** Candles generated at a time while a series streams into its COPY. */
+const COPY_BATCH = 1_000;
 
 /** Every domain factory bound to one database, seed and set of sequences. */
 export interface Factories {
@@ -81,19 +87,32 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
   function candleSeries(series: CandleSeriesOptions): Promise<Awaited<ReturnType<typeof candlestick.create>>[]>;
   async function candleSeries(series: CandleSeriesOptions & { returning?: boolean }) {
     const size = Math.max(1, series.batchSize ?? DEFAULT_BATCH_SIZE);
-    const batches = candleSeriesBatches(series, context.faker(candlestickFactory.definition), context.refDate, size);
+    const threshold = checkCopyThreshold(series.copyThreshold, candlestickFactory.name) ?? context.copyThreshold;
+    // from the threshold on: one COPY, each candle generated as the COPY streams (small batches,
+    // so the server parses a chunk while the next is made); else INSERT ... unnest batches
+    const copying = series.count >= threshold;
+    const faker = context.faker(candlestickFactory.definition);
+    const generated = copying ? COPY_BATCH : size;
+    const generator = candleSeriesBatches(series, faker, context.refDate, generated);
     // valid by construction (integer OHLC arithmetic): no per-row rules on the hot path
-    const options = { validate: false, batchSize: size };
+    const options = { validate: false, batchSize: size, copyThreshold: Number.POSITIVE_INFINITY };
+    const returning = series.returning !== false;
     // one transaction: a series the database refuses half-way leaves nothing behind
     return context.transaction(async (bound) => {
+      let batches: Iterable<Candlestick[]> = generator;
+      if (copying) {
+        const copied = await copyBatches(candlestickFactory.definition, bound, generator, { returning });
+        if (!(typeof copied === 'object' && 'unserved' in copied)) return copied;
+        batches = copied.unserved as Iterable<Candlestick[]>;
+      }
       const candles = candlestickFactory.bind(bound);
-      if (series.returning === false) {
-        const counts = await pipelined(batches, size, (rows) =>
+      if (!returning) {
+        const counts = await pipelined(batches, generated, (rows) =>
           candles.insertMany(rows, { ...options, returning: false }),
         );
         return counts.reduce((sum, count) => sum + count, 0);
       }
-      return (await pipelined(batches, size, (rows) => candles.insertMany(rows, options))).flat();
+      return (await pipelined(batches, generated, (rows) => candles.insertMany(rows, options))).flat();
     }, candlestickFactory.name);
   }
   const metricSeries = async (series: MetricSeriesOptions) => {
@@ -105,7 +124,10 @@ export function createFactories(db: SqlTarget, options: CreateFactoriesOptions =
         sessionId = typeof series.session === 'string' || series.session === null ? series.session : series.session.id;
       }
       const rows = metricSeriesRows(series, sessionId, bound.faker(performanceMetricFactory.definition), bound.refDate);
-      const options = series.batchSize === undefined ? {} : { batchSize: series.batchSize };
+      const options = {
+        ...(series.batchSize === undefined ? {} : { batchSize: series.batchSize }),
+        ...(series.copyThreshold === undefined ? {} : { copyThreshold: series.copyThreshold }),
+      };
       return performanceMetricFactory.bind(bound).insertMany(rows, options);
     }, performanceMetricFactory.name);
   };

@@ -1,5 +1,5 @@
-import { en, Faker } from '@faker-js/faker';
-import { FactoryValidationError } from '../factories/index.js';
+import type { Faker } from '@faker-js/faker';
+import { FactoryValidationError, newFaker } from '../factories/index.js';
 
 /** Dimension of `llm_decisions.embedding` in the reference schema. */
 export const EMBEDDING_DIMENSIONS = 1536;
@@ -55,7 +55,7 @@ export function similarTo(target: EmbeddingSource, cosine: number, options: Simi
   const unit = normalize(source);
   let faker = options.faker;
   if (!faker) {
-    faker = new Faker({ locale: en });
+    faker = newFaker();
     faker.seed([options.seed ?? 0, source.length]);
   }
   let orthogonal: number[] = [];

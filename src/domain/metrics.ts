@@ -58,6 +58,8 @@ export interface MetricSeriesOptions {
   /** Relative step of the random walk (default 0.01). */
   volatility?: number;
   batchSize?: number;
+  /** From this many rows on the series is written with COPY (default: the factory set's, 500; Infinity: never). */
+  copyThreshold?: number;
 }
 
 /** Checks a metric series' options before anything (its session included) is written. */

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type ColumnInfo, decodeValue, encodeValue, type TableInfo } from './columns.js';
+import { type CopyGroup, copyGroup, DEFAULT_COPY_THRESHOLD, echoRows } from './copy.js';
 import { type FailedBatch, insertError } from './diagnose.js';
 import { FactoryError } from './errors.js';
 import type { Executor, RawRow } from './queryable.js';
@@ -14,6 +15,8 @@ export interface InsertOptions {
   batchSize?: number;
   /** The rows are a list the caller gave: errors name the index of the refused row. */
   list?: boolean;
+  /** Groups of at least this many rows are written with COPY; default {@link DEFAULT_COPY_THRESHOLD}. */
+  copyThreshold?: number;
 }
 
 type Attributes = Readonly<Record<string, unknown>>;
@@ -92,9 +95,48 @@ export function decodeRow(table: TableInfo, raw: RawRow): Record<string, unknown
   return row;
 }
 
+type Group = CopyGroup & { readonly columns: ColumnInfo[]; readonly indexes: number[] };
+
+/** Rows by the set of columns they give (not undefined), in order of first appearance. */
+function groupByShape(table: TableInfo, rows: readonly Attributes[], options: InsertOptions): Group[] {
+  const groups = new Map<string, Group>();
+  let last: { group: Group; like: Attributes; size: number } | undefined;
+  for (const [index, row] of rows.entries()) {
+    // the common case without allocating: the same columns given as the previous row
+    if (last && sameShape(row, last.like, last.size)) {
+      last.group.indexes.push(index);
+      continue;
+    }
+    const keys = Object.keys(row).filter((key) => row[key] !== undefined);
+    const shape = keys.join('\u0000');
+    let group = groups.get(shape);
+    if (!group) {
+      group = { columns: columnsOf(table, row, options.factory, options.seed), indexes: [] };
+      groups.set(shape, group);
+    }
+    group.indexes.push(index);
+    last = { group, like: row, size: keys.length };
+  }
+  return [...groups.values()];
+}
+
+/** Whether `row` gives exactly the `size` keys `like` gives (for...in allocates nothing). */
+function sameShape(row: Attributes, like: Attributes, size: number): boolean {
+  let count = 0;
+  for (const key in row) {
+    if (row[key] === undefined) continue;
+    if (like[key] === undefined) return false;
+    count++;
+  }
+  return count === size;
+}
+
 /**
- * Inserts rows (camelCase keys; `undefined` means "let the database default it") in batches.
- * Rows with the same set of given columns share statements; the result keeps the input order.
+ * Inserts rows (camelCase keys; `undefined` means "let the database default it"). Rows with the
+ * same set of given columns share statements; the result keeps the input order. A group of at
+ * least `copyThreshold` rows goes through COPY (in a transaction, with the rest) when the table
+ * and the connection allow it and, when rows are returned, every value can be echoed (see
+ * copy.ts); the others through `INSERT ... unnest` batches.
  */
 export async function insertRows(
   executor: Executor,
@@ -114,26 +156,49 @@ export async function insertRows(
   rows: readonly Attributes[],
   options: InsertOptions & { returning: boolean },
 ): Promise<Record<string, unknown>[] | number> {
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  const groups = new Map<string, { columns: ColumnInfo[]; indexes: number[] }>();
-  for (const [index, row] of rows.entries()) {
-    const shape = Object.keys(row)
-      .filter((key) => row[key] !== undefined)
-      .join('\u0000');
-    let group = groups.get(shape);
-    if (!group) {
-      group = { columns: columnsOf(table, row, options.factory, options.seed), indexes: [] };
-      groups.set(shape, group);
-    }
-    group.indexes.push(index);
-  }
+  const groups = groupByShape(table, rows, options);
+  const threshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
+  const copying = (group: Group) => group.indexes.length >= threshold && group.columns.length > 0;
   const stored = new Array<Record<string, unknown>>(rows.length);
+  if (!(table.copyable && executor.copies && groups.some(copying))) {
+    await unnestGroups(executor, table, rows, groups, options, stored);
+  } else {
+    await executor.transaction(async (inner) => {
+      const rest: Group[] = [];
+      for (const group of groups) {
+        const echo = options.returning && copying(group) && inner.copy ? echoRows(table, rows, group) : undefined;
+        if (!copying(group) || !inner.copy || (options.returning && !echo)) {
+          rest.push(group);
+          continue;
+        }
+        const outcome = await copyGroup(inner, table, rows, group, echo);
+        if ('failed' in outcome) throw insertError(options.factory, table, rows, outcome.failed, options);
+        if (echo) for (const [offset, index] of group.indexes.entries()) stored[index] = echo[offset] as Row;
+      }
+      await unnestGroups(inner, table, rows, rest, options, stored);
+    });
+  }
+  return options.returning ? stored : rows.length;
+}
+
+type Row = Record<string, unknown>;
+
+/** `INSERT ... unnest` batches, two in flight; returned rows go into `stored` at their index. */
+async function unnestGroups(
+  executor: Executor,
+  table: TableInfo,
+  rows: readonly Attributes[],
+  groups: readonly Group[],
+  options: InsertOptions & { returning: boolean },
+  stored: Row[],
+): Promise<void> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   // Two statements in flight: the next batch's parameters are built while the server inserts
   // the previous one (and a pool may run both at once). Never more, so a single pinned
   // connection never waits long for its turn.
   const inflight: Promise<void>[] = [];
   let failure: FailedBatch | undefined;
-  for (const { columns, indexes } of groups.values()) {
+  for (const { columns, indexes } of groups) {
     const text = statement(table, columns, options.returning);
     for (let start = 0; start < indexes.length && failure === undefined; start += batchSize) {
       const slice = indexes.slice(start, start + batchSize);
@@ -163,5 +228,4 @@ export async function insertRows(
   }
   await Promise.all(inflight);
   if (failure !== undefined) throw insertError(options.factory, table, rows, failure, options);
-  return options.returning ? stored : rows.length;
 }

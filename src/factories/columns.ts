@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { FactoryError } from './errors.js';
 import { camelCase } from './naming.js';
-import type { Executor } from './queryable.js';
 
 /** How a column's values travel: JS -> text parameter, and text result -> JS (see README's type table). */
 export type ColumnKind =
@@ -41,6 +40,13 @@ export interface ColumnInfo {
   readonly identityAlways: boolean;
   /** `GENERATED ALWAYS AS (...) STORED`: never inserted. */
   readonly generated: boolean;
+  /** pg_type's category of the type (`S` strings, `E` enums, `N` numbers ...). */
+  readonly category: string;
+  /**
+   * What the database fills in when the column is left out, as an expression of the declared
+   * type: the column's default, its identity's `nextval(...)`, or its domain's default.
+   */
+  readonly defaultSql: string | undefined;
 }
 
 export interface TableInfo {
@@ -51,6 +57,16 @@ export interface TableInfo {
   readonly byKey: ReadonlyMap<string, ColumnInfo>;
   /** `RETURNING` list: every column as text, aliased c0, c1, ... in column order. */
   readonly returning: string;
+  /**
+   * COPY writes into it as INSERT would: a table or partitioned table without INSERT rules
+   * (COPY does not apply rules) or row-level security (COPY FROM does not support it).
+   */
+  readonly copyable: boolean;
+  /**
+   * A stored row is what was written: no BEFORE INSERT row trigger (TimescaleDB's insert
+   * blocker aside, which never fires) and no generated column can change it.
+   */
+  readonly echoes: boolean;
 }
 
 const KINDS: Record<string, ColumnKind> = {
@@ -71,23 +87,48 @@ const KINDS: Record<string, ColumnKind> = {
   bytea: 'bytea',
 };
 
-const CATALOG = `
-SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
+function catalogSql(where: string): string {
+  return `
+SELECT c.oid::regclass::text AS regclass, format('%I.%I', n.nspname, c.relname) AS qualified, n.nspname AS schema, c.relname AS relation, a.attname AS name,
        format_type(a.atttypid, NULL) AS type, format_type(a.atttypid, a.atttypmod) AS declared,
        COALESCE(bt.typname, t.typname) AS base,
        COALESCE(bt.typcategory, t.typcategory)::text AS category,
        (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END)::text AS typmod,
-       a.attidentity::text AS identity, a.attgenerated::text AS generated
+       a.attidentity::text AS identity, a.attgenerated::text AS generated,
+       CASE WHEN a.attgenerated <> '' THEN NULL
+            WHEN a.attidentity <> ''
+            THEN format('nextval(%L::regclass)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+            ELSE COALESCE(pg_get_expr(d.adbin, d.adrelid), pg_get_expr(t.typdefaultbin, 0)) END AS default_sql,
+       (c.relkind IN ('r', 'p') AND NOT c.relrowsecurity
+         AND NOT EXISTS (SELECT FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.ev_type = '3'))::text AS copyable,
+       (NOT EXISTS (SELECT FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
+                     WHERE g.tgrelid IN (SELECT c.oid UNION ALL SELECT relid FROM pg_partition_tree(c.oid))
+                       AND g.tgtype & 7 = 7 AND g.tgenabled <> 'D'
+                       AND NOT (p.proname = 'insert_blocker' AND p.pronamespace::regnamespace::text LIKE '\\_timescaledb%')))::text AS echoes
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid
   JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
- WHERE c.oid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY a.attnum`;
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE ${where} AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY c.oid, a.attnum`;
+}
 
-function selectExpression(column: ColumnInfo): string {
-  const ref = pg.escapeIdentifier(column.name);
+/** One table's columns, the table named as SQL would resolve it (search_path). */
+export const TABLE_CATALOG = catalogSql('c.oid = to_regclass($1)');
+
+/**
+ * The columns of every user table at once (chunks, partitions and the system's and
+ * TimescaleDB's own schemas left out), with the name each table resolves by.
+ */
+export const DATABASE_CATALOG = catalogSql(
+  `c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname !~ '^(pg_toast|pg_temp_|_timescaledb|timescaledb_)'`,
+);
+
+/** The column read as the text {@link decodeValue} parses (`ref`: default the column itself). */
+export function selectExpression(column: ColumnInfo, ref = pg.escapeIdentifier(column.name)): string {
   switch (column.kind) {
     case 'timestamp':
       return `(extract(epoch from ${ref}) * 1000)::text`;
@@ -116,7 +157,8 @@ function limitsOf(base: string, typmod: number): Pick<ColumnInfo, 'precision' | 
   return none;
 }
 
-function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
+/** A table's catalog rows (one per column, in order) as the engine's description of it. */
+export function describe(table: string, raw: Record<string, string | null>[]): TableInfo {
   const first = raw[0];
   if (!first) throw new FactoryError('FACTORY_TABLE', table, `table "${table}" does not exist (or has no columns)`);
   const columns: ColumnInfo[] = raw.map((row) => {
@@ -135,6 +177,8 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
       dimension: kind === 'vector' && typmod > 0 ? typmod : undefined,
       identityAlways: row.identity === 'a',
       generated: row.generated === 's',
+      category: row.category ?? '',
+      defaultSql: row.default_sql ?? undefined,
     };
   });
   return {
@@ -143,33 +187,9 @@ function describe(table: string, raw: Record<string, string | null>[]): TableInf
     columns,
     byKey: new Map(columns.map((column) => [column.key, column])),
     returning: columns.map((column, index) => `${selectExpression(column)} AS c${index}`).join(', '),
+    copyable: first.copyable === 'true',
+    echoes: first.echoes === 'true' && columns.every((column) => !column.generated),
   };
-}
-
-const byObject = new WeakMap<object, Map<string, Promise<TableInfo>>>();
-const byString = new Map<string, Map<string, Promise<TableInfo>>>();
-
-/** The table's columns, read from the catalog once per database handle and table (misses are retried). */
-export function tableInfo(executor: Executor, table: string): Promise<TableInfo> {
-  const { key } = executor;
-  let cache = typeof key === 'string' ? byString.get(key) : byObject.get(key);
-  if (!cache) {
-    cache = new Map();
-    if (typeof key === 'string') byString.set(key, cache);
-    else byObject.set(key, cache);
-  }
-  const cached = cache.get(table);
-  if (cached) return cached;
-  const loading = executor.query(CATALOG, [table]).then((rows) => describe(table, rows));
-  cache.set(table, loading);
-  loading.catch(() => cache.delete(table));
-  return loading;
-}
-
-/** Forgets cached catalog entries for a database handle (after DDL in a test, say). */
-export function forgetColumns(key: object | string): void {
-  if (typeof key === 'string') byString.delete(key);
-  else byObject.delete(key);
 }
 
 /** A JS value as the text PostgreSQL parses for the column's type; null stays null. */

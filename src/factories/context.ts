@@ -1,8 +1,9 @@
-import { en, Faker } from '@faker-js/faker';
 import type { SqlTarget } from '../connection/index.js';
-import { forgetColumns } from './columns.js';
+import { forgetColumns } from './catalog.js';
+import { DEFAULT_COPY_THRESHOLD } from './copy.js';
 import type { Definition } from './definition.js';
-import { FactoryError, FactoryInsertError } from './errors.js';
+import { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
+import { type Faker, newFaker } from './faker.js';
 import { hash32 } from './naming.js';
 import { type Executor, toExecutor } from './queryable.js';
 
@@ -14,6 +15,17 @@ export interface FactoryContextOptions {
   seed?: number;
   /** Default {@link REFERENCE_DATE}. */
   refDate?: Date;
+  /**
+   * Lists of at least this many rows are written with COPY instead of `INSERT ... unnest`
+   * (default 500; `Infinity`: never, `0`: always). See README "Bulk".
+   */
+  copyThreshold?: number;
+}
+
+/** A COPY threshold option, checked: a number >= 0 (Infinity allowed). */
+export function checkCopyThreshold(value: number | undefined, factory = 'factories'): number | undefined {
+  if (value === undefined || (typeof value === 'number' && value >= 0)) return value;
+  throw new FactoryValidationError(factory, 'copyThreshold', value, 'must be a number >= 0 (Infinity: never COPY)');
 }
 
 /** The seed to use: the option, else env `TIMESCALE_TESTKIT_SEED`, else a random 31-bit integer. */
@@ -41,6 +53,8 @@ export function resolveSeed(seed?: number): number {
 export class FactoryContext {
   readonly seed: number;
   readonly refDate: Date;
+  /** Rows from which a list is written with COPY. */
+  readonly copyThreshold: number;
   readonly #executor: Executor | undefined;
   /** Shared with the contexts of this one's transactions. */
   #state = { sequences: new Map<Definition, number>(), fakers: new Map<Definition, Faker>() };
@@ -48,6 +62,7 @@ export class FactoryContext {
   constructor(db?: SqlTarget | Executor, options: FactoryContextOptions = {}) {
     this.seed = resolveSeed(options.seed);
     this.refDate = new Date((options.refDate ?? REFERENCE_DATE).getTime());
+    this.copyThreshold = checkCopyThreshold(options.copyThreshold) ?? DEFAULT_COPY_THRESHOLD;
     this.#executor = db === undefined ? undefined : isExecutor(db) ? db : toExecutor(db);
   }
 
@@ -80,7 +95,7 @@ export class FactoryContext {
   faker(definition: Definition): Faker {
     let faker = this.#state.fakers.get(definition);
     if (!faker) {
-      faker = new Faker({ locale: en });
+      faker = newFaker();
       faker.seed([this.seed, hash32(definition.name)]);
       faker.setDefaultRefDate(this.refDate);
       this.#state.fakers.set(definition, faker);
@@ -104,7 +119,11 @@ export class FactoryContext {
     let committing = false;
     try {
       return await executor.transaction(async (session) => {
-        const bound = new FactoryContext(session, { seed: this.seed, refDate: this.refDate });
+        const bound = new FactoryContext(session, {
+          seed: this.seed,
+          refDate: this.refDate,
+          copyThreshold: this.copyThreshold,
+        });
         bound.#state = this.#state;
         const result = await work(bound);
         committing = true;

@@ -1,7 +1,8 @@
 import { atRow, type BuiltRow, buildList, missingParents, type Request, toRequest } from './build.js';
 import { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
-import { type TableInfo, tableInfo } from './columns.js';
-import type { FactoryContext } from './context.js';
+import { tableInfo } from './catalog.js';
+import type { TableInfo } from './columns.js';
+import { checkCopyThreshold, type FactoryContext } from './context.js';
 import type { Attrs, Definition } from './definition.js';
 import type { Executor, QueryRunner } from './queryable.js';
 import type { CreateContext } from './types.js';
@@ -10,6 +11,8 @@ import { checkValues } from './values.js';
 
 export interface CreateRowsOptions {
   batchSize?: number;
+  /** Default the context's. */
+  copyThreshold?: number;
   /** false: no RETURNING, the result is the row count (hooks still force rows). */
   returning: boolean;
   /** The requests are a list the caller gave: errors name the index of the failing row. */
@@ -75,7 +78,11 @@ async function createLevel(
       context,
       parentTable,
       needing.map(() => toRequest(parentDefinition, {}, [], {})),
-      { returning: true, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) },
+      {
+        returning: true,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(options.copyThreshold === undefined ? {} : { copyThreshold: options.copyThreshold }),
+      },
     )) as Attrs[];
     for (const [offset, index] of needing.entries()) parents[index]?.set(name, created[offset] ?? null);
   }
@@ -122,6 +129,7 @@ async function insertBuilt(
     factory: definition.name,
     seed: context.seed,
     list: options.list === true,
+    copyThreshold: threshold(definition, context, options),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   };
   const attrs = built.map((row) => row.attrs);
@@ -175,6 +183,7 @@ export async function insertReady(
       factory: definition.name,
       seed: context.seed,
       list: true,
+      copyThreshold: threshold(definition, context, options),
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     };
     return options.returning
@@ -182,6 +191,10 @@ export async function insertReady(
       : insertRows(executor, table, rows, { ...common, returning: false });
   };
   return oneStatement(rows, options.batchSize) ? insert(context) : context.transaction(insert, definition.name);
+}
+
+function threshold(definition: Definition, context: FactoryContext, options: CreateRowsOptions): number {
+  return checkCopyThreshold(options.copyThreshold, definition.name) ?? context.copyThreshold;
 }
 
 function hookBase(definition: Definition, context: FactoryContext) {

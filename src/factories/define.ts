@@ -102,7 +102,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bo
   async create(this: Factory<Row, S, true>, overrides?: Overrides<Row, S>, options?: CreateOptions<S>): Promise<Row> {
     const [row] = (await createRows(this.definition, this.#ctx(), [this.#request(overrides, options)], {
       returning: true,
-      ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...sizes(options),
     })) as Row[];
     return row as Row;
   }
@@ -118,7 +118,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bo
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: true,
       list: true,
-      ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...sizes(options),
     })) as Row[];
   }
 
@@ -133,7 +133,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bo
     return (await createRows(this.definition, this.#ctx(), requests, {
       returning: false,
       list: true,
-      ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...sizes(options),
     })) as number;
   }
 
@@ -159,7 +159,7 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bo
     const result = await insertReady(this.definition, this.#ctx(), rows as readonly Attrs[], {
       returning: options?.returning ?? true,
       validate: options?.validate ?? true,
-      ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...sizes(options),
     });
     return result as Row[] | number;
   }
@@ -167,10 +167,20 @@ export class Factory<Row extends object, S extends FactorySpec = EmptyObject, Bo
 
 export interface InsertManyOptions {
   batchSize?: number;
+  /** Lists of at least this many rows are written with COPY (default: the factory set's, 500; Infinity: never). */
+  copyThreshold?: number;
   /** Default true: return the stored rows; false: only the count (no RETURNING, fastest). */
   returning?: boolean;
   /** Default true. false skips the per-row rules, for generators whose rows are valid by construction. */
   validate?: boolean;
+}
+
+/** The batch size and COPY threshold given, and only those. */
+function sizes(options: { batchSize?: number; copyThreshold?: number } | undefined) {
+  return {
+    ...(options?.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options?.copyThreshold === undefined ? {} : { copyThreshold: options.copyThreshold }),
+  };
 }
 
 function pick<Row, S>(overrides: ListOverrides<Row, S> | undefined, index: number): Overrides<Row, S> | undefined {

@@ -24,6 +24,8 @@ interface PgFields {
 const PARAMETER = /\bparameter \$(\d+)\b/;
 /** Unique and foreign key violations: `Key (a, b)=(1, x) already exists.` */
 const KEY = /^Key \((.+?)\)=\((.*)\) (?:already exists|is not present in table)/s;
+/** COPY's context: `COPY orders, line 3, column price: "abc"` or `COPY orders, line 3: "..."` (1-based lines). */
+const COPY_LINE = /^COPY .*?, line (\d+)(?:, column (.+?))?(?:: "|$)/m;
 /** The value most input functions quote at the end of their message: `... for type uuid: "xyz"`. */
 const QUOTED = /: "(.*)"$/s;
 
@@ -86,6 +88,8 @@ function locate(error: PgFields, table: TableInfo, rows: readonly Attributes[], 
   const batch = failed.indexes.map((index) => ({ index, row: rows[index] ?? {} }));
   const holding = (column: ColumnInfo, matches: (value: unknown) => boolean) =>
     batch.filter(({ row }) => matches(row[column.key])).map(({ index }) => index);
+  const copied = COPY_LINE.exec(error.where ?? '');
+  if (copied) return copyLocation(error, table, failed, copied, holding);
   // PostgreSQL names the column itself (NOT NULL violations)
   const named = error.column === undefined ? undefined : table.columns.find((c) => c.name === error.column);
   if (named) return { column: named, rows: holding(named, (value) => value === null || value === undefined) };
@@ -110,6 +114,23 @@ function locate(error: PgFields, table: TableInfo, rows: readonly Attributes[], 
     .map((column) => ({ column, rows: holding(column, (value) => holds(column, value)) }))
     .filter((candidate) => candidate.rows.length > 0);
   return candidates.length === 1 ? (candidates[0] as Found) : { column: undefined, rows: [] };
+}
+
+/** A COPY names the line (the row) it refused, and the column when a value did not parse. */
+function copyLocation(
+  error: PgFields,
+  table: TableInfo,
+  failed: FailedBatch,
+  [, line, name]: RegExpExecArray,
+  holding: (column: ColumnInfo, matches: (value: unknown) => boolean) => number[],
+): Found {
+  const index = failed.indexes[Number(line) - 1];
+  const rows = index === undefined ? [] : [index];
+  const column = table.columns.find((c) => c.name === (error.column ?? name));
+  if (column) return { column, rows };
+  const key = KEY.exec(error.detail ?? '');
+  const found = key ? keyed(table, key[1] ?? '', key[2] ?? '', holding) : undefined;
+  return { column: found?.column, rows };
 }
 
 /** A key violation: the column when the key has one, the rows whose key values are the ones quoted. */

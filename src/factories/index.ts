@@ -1,11 +1,15 @@
-export { DEFAULT_BATCH_SIZE, insertRows } from './bulk.js';
-export { type ColumnInfo, type ColumnKind, forgetColumns, type TableInfo, tableInfo } from './columns.js';
+export { DEFAULT_BATCH_SIZE, decodeRow, insertRows } from './bulk.js';
+export { forgetColumns, namedCatalogs, tableInfo } from './catalog.js';
+export type { ColumnInfo, ColumnKind, TableInfo } from './columns.js';
 export {
+  checkCopyThreshold,
   FactoryContext,
   type FactoryContextOptions,
   REFERENCE_DATE,
   resolveSeed,
 } from './context.js';
+export { DEFAULT_COPY_THRESHOLD } from './copy.js';
+export { copyBatches } from './copy-batches.js';
 export { type DecimalInput, decimal } from './decimal.js';
 export {
   type BelongsToOptions,
@@ -17,7 +21,9 @@ export {
   type ListOverrides,
 } from './define.js';
 export type { Definition as FactoryDefinition } from './definition.js';
+export { echoFor, NO_ECHO } from './echo.js';
 export { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
+export { newFaker } from './faker.js';
 export {
   type LintCase,
   type LintFailure,

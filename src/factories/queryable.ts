@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createPool, type SqlTarget } from '../connection/index.js';
+import { type CopyTarget, canCopy, copyIn } from './copy-stream.js';
 
 /** What the engine needs of a pool or client (pg.Pool, pg.Client, pg.PoolClient, a lookalike); hooks get one. */
 export interface QueryRunner {
@@ -18,7 +19,20 @@ export type RawRow = Record<string, string | null>;
 export interface Executor {
   /** Identity for per-database caches. */
   readonly key: object | string;
+  /**
+   * Names the schema this database was made from when several databases share it (the clones
+   * of one template): what is read of the catalog once serves them all.
+   */
+  readonly shared?: string | undefined;
   query(text: string, values?: unknown[]): Promise<RawRow[]>;
+  /**
+   * Streams a `COPY ... FROM STDIN` on this executor's connection, resolving to the rows
+   * copied; undefined when it has none that can (a pool: see {@link copies}; a bare `query()`
+   * object or another driver's client: never).
+   */
+  readonly copy: ((sql: string, chunks: Iterable<Buffer>) => Promise<number>) | undefined;
+  /** Whether COPY may be possible here or on the connection `transaction()` runs on. */
+  readonly copies: boolean;
   /** Runs `work` on one connection, for transactions. */
   withConnection<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
   /**
@@ -104,12 +118,20 @@ async function bracketed<T>(target: QueryRunner, bracket: Bracket, work: () => P
 }
 
 function single(key: object | string, target: QueryRunner, inTransaction = false): Executor {
+  const copyTarget: CopyTarget | undefined = canCopy(target) ? target : undefined;
   const executor: Executor = {
     key,
     query: async (text, values) => {
       if (!inTransaction && busy.has(target)) await idle(target);
       return (await target.query(text, values)).rows as RawRow[];
     },
+    copy: copyTarget
+      ? async (sql, chunks) => {
+          if (!inTransaction && busy.has(target)) await idle(target);
+          return copyIn(copyTarget, sql, chunks);
+        }
+      : undefined,
+    copies: copyTarget !== undefined,
     withConnection: (work) => work(executor),
     transaction: (work) => {
       if (inTransaction) return work(executor);
@@ -155,15 +177,26 @@ async function checkedOut<T>(pool: PoolLike, work: (client: Checkout) => Promise
   }
 }
 
-function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>): Executor {
+function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>, shared?: string): Executor {
   return {
     key,
+    shared,
     query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
+    // a pool's connections are pg clients (checked on the one a transaction gets)
+    copy: undefined,
+    copies: true,
     withConnection: (work) => checkedOut(pool, (client) => work(single(key, client))),
     transaction: (work) =>
       checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true)))),
     end,
   };
+}
+
+/** The template a database the kit handed out was cloned from (a clone, or a test's view of one). */
+function templateOf(handle: object): string | undefined {
+  const { template, database } = handle as { template?: unknown; database?: { template?: unknown } };
+  const name = typeof template === 'string' ? template : database?.template;
+  return typeof name === 'string' ? `template ${name}` : undefined;
 }
 
 /** Normalises a {@link SqlTarget}. A connection string gets its own small pool, ended by `end()`. */
@@ -175,7 +208,7 @@ export function toExecutor(db: SqlTarget): Executor {
   if ('pool' in db && typeof db.pool === 'object' && db.pool !== null) {
     // a test database handle: its catalog is the same for every test, so cache by its URL
     const url = (db as { connectionString?: unknown }).connectionString;
-    return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined);
+    return pooled(typeof url === 'string' ? url : db, db.pool, async () => undefined, templateOf(db));
   }
   const target = db as QueryRunner;
   if (typeof target.query !== 'function') {

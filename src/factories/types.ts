@@ -37,8 +37,10 @@ export interface BuildOptions<S> {
 }
 
 export interface CreateOptions<S> extends BuildOptions<S> {
-  /** Rows per INSERT statement (default 10,000). */
+  /** Rows per INSERT statement (default 5,000). */
   batchSize?: number;
+  /** Lists of at least this many rows are written with COPY (default: the factory set's, 500; Infinity: never). */
+  copyThreshold?: number;
 }
 
 export interface BuildContext<Transient> {

@@ -162,6 +162,13 @@ describe('series', () => {
     expect(error).toBeInstanceOf(FactoryInsertError);
     expect(error).toMatchObject({ sqlState: '23505', row: 9 });
     expect(await total()).toBe(1);
+    // the same through COPY (one COPY for the whole series): the row named, nothing left
+    const copied = await factories.candlestick
+      .series({ symbol: 'ETHUSDT', from, count: 2_500, copyThreshold: 0 })
+      .catch((caught: unknown) => caught);
+    expect(copied).toBeInstanceOf(FactoryInsertError);
+    expect(copied).toMatchObject({ sqlState: '23505', row: 9 });
+    expect(await total()).toBe(1);
   });
 
   test('metric series: bad options write no session; insertMany names the row', async () => {

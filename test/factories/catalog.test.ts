@@ -1,0 +1,107 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  belongsTo,
+  defineFactory,
+  FactoryError,
+  forgetColumns,
+  namedCatalogs,
+  tableInfo,
+  toExecutor,
+} from '../../src/factories/index.js';
+import { scratchDatabase } from '../support/server.js';
+
+// What the factories read of the catalog: every table in one query, once per database, shared
+// by the clones of one template, and never more than a few databases' worth in memory.
+
+const SCHEMA = `
+CREATE SCHEMA cat;
+CREATE TABLE cat.teams (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);
+CREATE TABLE cat.players (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  team_id bigint NOT NULL REFERENCES cat.teams (id),
+  name text NOT NULL
+);
+CREATE TABLE cat."Odd Name" (id int);`;
+
+interface Team {
+  id: number;
+  name: string;
+}
+interface Player {
+  id: number;
+  teamId: number;
+  name: string;
+}
+
+const team = defineFactory<Team, { generated: 'id' }>({ table: 'cat.teams', defaults: () => ({ name: 'team' }) });
+const player = defineFactory<Player, { generated: 'id'; associations: 'team' }>({
+  table: 'cat.players',
+  defaults: ({ sequence }) => ({ teamId: 0, name: `player ${sequence}` }),
+  associations: { team: belongsTo(() => team, { foreignKey: 'teamId' }) },
+});
+
+let database: Awaited<ReturnType<typeof scratchDatabase>>;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await scratchDatabase('catalog');
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  await pool.query(SCHEMA);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await database?.drop();
+});
+
+/** A `{ query }` target that counts the catalog reads going through it. */
+function counting() {
+  const reads = { count: 0 };
+  const target = {
+    query: (text: string, values?: unknown[]) => {
+      if (text.includes('pg_attribute')) reads.count++;
+      return pool.query(text, values);
+    },
+  };
+  return { target, reads };
+}
+
+describe('the catalog', () => {
+  test('is read in one query for every table a graph needs', async () => {
+    const { target, reads } = counting();
+    const created = await player.bind(target as never, { seed: 1 }).create();
+    expect(created.teamId).toBeTypeOf('number');
+    expect(reads.count).toBe(1);
+    // a table the first read did not know (created later, or named its own way) is read on its own
+    await pool.query('CREATE TABLE cat.late (id int)');
+    const executor = toExecutor(target as never);
+    expect((await tableInfo(executor, 'cat.late')).columns.map((column) => column.name)).toEqual(['id']);
+    expect((await tableInfo(executor, 'cat."Odd Name"')).sql).toBe('"cat"."Odd Name"');
+    expect(reads.count).toBe(2);
+    await expect(tableInfo(executor, 'cat.missing')).rejects.toBeInstanceOf(FactoryError);
+  });
+
+  test("the clones of one template share it; a clone's own is kept once forgotten after DDL", async () => {
+    const clone = (name: string) => ({ pool, connectionString: `${database.url}?clone=${name}`, template: 'tpl_cat' });
+    const [a, b] = [toExecutor(clone('a')), toExecutor(clone('b'))];
+    const shared = await tableInfo(a, 'cat.teams');
+    expect(await tableInfo(b, 'cat.teams')).toBe(shared);
+    // a test's view of a clone names its template through the clone
+    const view = { pool, connectionString: `${database.url}?clone=c`, database: { template: 'tpl_cat' } };
+    expect(await tableInfo(toExecutor(view), 'cat.teams')).toBe(shared);
+    forgetColumns(a.key);
+    const own = await tableInfo(a, 'cat.teams');
+    expect(own).not.toBe(shared);
+    expect(await tableInfo(a, 'cat.teams')).toBe(own);
+    expect(await tableInfo(b, 'cat.teams')).toBe(shared);
+  });
+
+  test('stays bounded however many databases a process sees', async () => {
+    for (let index = 0; index < 40; index++) {
+      const handle = { pool, connectionString: `${database.url}?database=${index}` };
+      await tableInfo(toExecutor(handle), 'cat.teams');
+    }
+    expect(namedCatalogs()).toBeLessThanOrEqual(16);
+  });
+});
