@@ -3,8 +3,8 @@
 // load the factories when the test uses them. Measured here, each against the clone claim:
 //   new worker   a new Node process does what a new test worker does (setup-probe.mjs): its
 //                first admin connection and the claim, its clone's first connection and BEGIN,
-//                its first factory write; loading faker as the kit loads it, and the en locale
-//                only; a process's first plain connection against its second
+//                its first factory write; loading faker as the kit loads it (the en locale
+//                only), and its package root (every locale); a process's first plain connection against its second
 //   parts        in this (warm) process, interleaved: the claim alone, and right after the
 //                previous clone was handed back (the next file of a worker); a new connection with
 //                SCRAM's default 4096 PBKDF2 iterations and with 1 (the same random password);
@@ -191,8 +191,8 @@ export function setupSection(s) {
     ['worker-connectFirst', "new process: its first connection (pg, the server's database)"],
     ['worker-connectSecond', 'new process: its second connection'],
     ['worker-begin', "new worker: its clone's first connection, then BEGIN"],
-    ['worker-fakerAll', 'new worker: loading faker as the kit does (every locale)'],
-    ['worker-fakerEn', 'new worker: loading faker, the en locale only'],
+    ['worker-fakerAll', 'new worker: loading faker, its package root (every locale)'],
+    ['worker-fakerEn', 'new worker: loading faker as the kit does (the en locale only)'],
     ['worker-firstCreate', "new worker: the first test's first factory write (reads columns)"],
     ['worker-secondCreate', 'new worker: the next factory write'],
     ['scramDefault', 'a new connection, SCRAM with 4096 iterations (the default)'],
@@ -230,8 +230,8 @@ export function setupSection(s) {
     ],
     notes: [
       `"new worker" rows: a new Node process each (${s['worker-claim'].n} of them), as vitest starts one per test file under its defaults; the other rows: ${s.claim.n} rounds in one warm process, interleaved.`,
-      `A new worker process spends up to ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerAll'))} more loading faker when the test uses \`factories\`. An upper bound: the probe loads the kit's root entry (testcontainers and faker included), a vitest worker the lighter \`timescale-testkit/vitest\`; the headline measures the same split inside real vitest workers.`,
-      `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); faker's en locale alone instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
+      `A new worker process spends up to ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerEn'))} more loading faker when the test uses \`factories\`. An upper bound: the probe loads the kit's root entry (testcontainers and faker included), a vitest worker the lighter \`timescale-testkit/vitest\`; the headline measures the same split inside real vitest workers.`,
+      `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); loading faker's en locale alone (as the kit does) instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
     ],
     extra: { newWorkerMs: newWorker },
   });
