@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { TestEndedError } from './ended.js';
 import { TransactionModeError } from './errors.js';
 import {
+  BorrowedPool,
   backendPid,
   connectStyle,
   noop,
@@ -117,7 +118,7 @@ class SavepointScope {
  * a transaction the test rolls back. Application code that uses `pool.query`,
  * `pool.connect()` and BEGIN / COMMIT / ROLLBACK works unchanged.
  */
-export class PinnedPool extends pg.Pool {
+export class PinnedPool extends BorrowedPool {
   readonly #client: pg.PoolClient;
   readonly #turn = new Turn();
   readonly #waitMs: number;
@@ -202,17 +203,6 @@ export class PinnedPool extends pg.Pool {
     } catch {
       return { leaked, stuck: true };
     }
-  }
-
-  /** The kit owns the connection: ending this pool is a no-op. */
-  override end(): Promise<void>;
-  override end(callback: () => void): void;
-  override end(callback?: () => void): Promise<void> | undefined {
-    if (callback) {
-      callback();
-      return undefined;
-    }
-    return Promise.resolve();
   }
 }
 

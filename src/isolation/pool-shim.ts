@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /** The arguments of `query()` without a trailing callback. */
 export type QueryArgs = [string | pg.QueryConfig, unknown[]?];
@@ -50,4 +50,17 @@ export function connectStyle(
 export function backendPid(client: pg.ClientBase): number | undefined {
   const pid = (client as unknown as { processID?: unknown }).processID;
   return typeof pid === 'number' ? pid : undefined;
+}
+
+/** A pool handed to a test on connections the kit owns: the test ending it is a no-op. */
+export class BorrowedPool extends pg.Pool {
+  override end(): Promise<void>;
+  override end(callback: () => void): void;
+  override end(callback?: () => void): Promise<void> | undefined {
+    if (callback) {
+      callback();
+      return undefined;
+    }
+    return Promise.resolve();
+  }
 }

@@ -7,6 +7,8 @@ import { sharedPrefix } from './names.js';
 
 const debug = logger('isolation');
 
+/** How often the pool looks for clones to replace (a cheap query on pg_database). */
+const TOP_UP_MS = 25;
 /** Clones made at once while the pool is short: `CREATE DATABASE`s from one template share its lock. */
 const FILL_CONCURRENCY = 2;
 
@@ -61,12 +63,12 @@ export class SharedClonePool {
    * Makes `ready` clones (default: all of them), then fills the pool and keeps it topped up in
    * the background until {@link stop}.
    */
-  async start(ready = this.size, intervalMs = 25): Promise<void> {
+  async start(ready = this.size): Promise<void> {
     if (this.size <= 0) return;
     await this.#fill(Math.min(ready, this.size));
     this.#loop = (async () => {
       while (!this.#stopped) {
-        await sleep(intervalMs);
+        await sleep(TOP_UP_MS);
         await this.#fill().catch((error: unknown) => debug(`shared clone pool: ${String(error)}`));
       }
     })();

@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { TestEndedError } from './ended.js';
-import { backendPid, connectStyle, type QueryArgs, send, stripCallback, withCallback } from './pool-shim.js';
+import {
+  BorrowedPool,
+  backendPid,
+  connectStyle,
+  type QueryArgs,
+  send,
+  stripCallback,
+  withCallback,
+} from './pool-shim.js';
 
 /** Cancels the running statement of these server processes (from a connection of its own). */
 export type CancelBackends = (pids: readonly number[]) => Promise<void>;
@@ -20,7 +28,7 @@ const SETTLE_MS = 5_000;
  * are cancelled and clients it never released are taken back — the next test starts clean
  * and the run never hangs on a connection nobody returns.
  */
-export class TrackedPool extends pg.Pool {
+export class TrackedPool extends BorrowedPool {
   readonly #base: pg.Pool;
   /**
    * Checked-out clients: `explicit` ones came from connect(), the others run one query();
@@ -96,16 +104,5 @@ export class TrackedPool extends pg.Pool {
     for (let waited = 0; this.#out.size > 0 && waited < SETTLE_MS; waited += 10) await sleep(10);
     for (const client of [...this.#out.keys()]) this.#return(client, new Error('still running at the end of the test'));
     return { leaked: leaked.length };
-  }
-
-  /** The kit owns the connections: ending this pool is a no-op. */
-  override end(): Promise<void>;
-  override end(callback: () => void): void;
-  override end(callback?: () => void): Promise<void> | undefined {
-    if (callback) {
-      callback();
-      return undefined;
-    }
-    return Promise.resolve();
   }
 }

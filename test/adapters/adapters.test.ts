@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { childVitestEnv, ensureBuilt, root, run } from '../support/build.js';
+import { childVitestEnv, ensureBuilt, root, run, vitestBin } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
@@ -52,8 +52,12 @@ function expectBehaviour({ code, output }: Outcome, passed: RegExp): void {
 
 describe('the same behaviour through every runner', () => {
   it('vitest: isolation per test in both modes, a clone per file, a failed test kept with its seed', async () => {
-    const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-    const outcome = await runner('adaptvitest', [vitest, 'run', '--config', 'test/adapters/vitest/vitest.config.ts']);
+    const outcome = await runner('adaptvitest', [
+      vitestBin,
+      'run',
+      '--config',
+      'test/adapters/vitest/vitest.config.ts',
+    ]);
     expectBehaviour(outcome, /Tests\s+1 failed \| 4 passed \(5\)/);
     expect(await keptEvidence(outcome.output)).toEqual(['evidence']);
   });

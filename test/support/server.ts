@@ -74,3 +74,17 @@ export const REFERENCE_TABLES = [
   'candlesticks',
   'performance_metrics',
 ] as const;
+
+/** The databases of a run (`tk_<runId>_...`) still on the suite's server. */
+export async function runDatabases(runId: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `tk\\_${runId}\\_%`,
+    ]);
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}

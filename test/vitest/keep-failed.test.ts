@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { childVitestEnv, root, run } from '../support/build.js';
+import { childVitestEnv, root, run, vitestBin } from '../support/build.js';
 import { serverUrl } from '../support/server.js';
 
 describe('a failed test', () => {
   it('keeps its database with the rows it wrote and prints its URL and the factories seed', async () => {
     const env = childVitestEnv(serverUrl(), 'keepfailed', { TIMESCALE_TESTKIT_SEED: '4242' });
-    const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-    const failed = await run(process.execPath, [vitest, 'run', '--config', 'test/vitest/failing/vitest.config.ts'], {
+    const failed = await run(process.execPath, [vitestBin, 'run', '--config', 'test/vitest/failing/vitest.config.ts'], {
       cwd: root,
       env,
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);

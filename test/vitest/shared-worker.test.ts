@@ -1,29 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { childVitestEnv, root, run } from '../support/build.js';
-import { serverUrl } from '../support/server.js';
+import { childVitestEnv, root, run, vitestBin } from '../support/build.js';
+import { runDatabases, serverUrl } from '../support/server.js';
 
 interface FileLine {
   file: string;
   database: string;
   worker: string;
   filesInWorker: number;
-}
-
-async function leftovers(runId: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `tk\\_${runId}\\_%`,
-    ]);
-    return rows.map((row) => row.datname);
-  } finally {
-    await client.end();
-  }
 }
 
 // vitest's faster settings: a worker runs file after file with the modules it loaded before
@@ -34,8 +20,7 @@ describe.each(['forks', 'threads'])('files sharing their worker (isolate: false,
     const runId = `sw${pool.slice(0, 2)}`;
     try {
       const env = childVitestEnv(serverUrl(), runId, { SHARED_WORKER_LOG: log, SHARED_WORKER_POOL: pool });
-      const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-      await run(process.execPath, [vitest, 'run', '--config', 'test/vitest/shared-worker/vitest.config.ts'], {
+      await run(process.execPath, [vitestBin, 'run', '--config', 'test/vitest/shared-worker/vitest.config.ts'], {
         cwd: root,
         env,
       });
@@ -54,7 +39,7 @@ describe.each(['forks', 'threads'])('files sharing their worker (isolate: false,
       expect(new Set(lines.map((line) => line.database)).size).toBe(6);
       expect(new Set(lines.map((line) => line.worker)).size).toBeLessThanOrEqual(2);
       expect(Math.max(...lines.map((line) => line.filesInWorker))).toBeGreaterThan(1);
-      expect(await leftovers(runId)).toEqual([]);
+      expect(await runDatabases(runId)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
