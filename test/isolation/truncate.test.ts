@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate, type Template, type TestDatabase, truncateAll } from '../../src/index.js';
+import { recordingClient } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
@@ -107,15 +108,10 @@ describe('truncateAll', () => {
 
   it('finds and truncates the dirty tables in one round trip, hypertables and identities included', async () => {
     await db.truncate();
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
     const texts: string[] = [];
-    const query = pool.query.bind(pool);
-    pool.query = ((text: string, values?: unknown[]) => {
-      texts.push(text);
-      return query(text, values);
-    }) as typeof pool.query;
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
     try {
-      await truncateAll(pool, { onlyDirty: true }); // safeguard and catalog, once per pool
+      await truncateAll(pool, { onlyDirty: true }); // safeguard, catalog and the session's function, once
       await seed();
       await pool.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
       texts.length = 0;
