@@ -28,11 +28,13 @@ const TABLES = [
 const WRITES = {
   plain: {
     tables: 'agent_status, agent_signals',
+    truncate: 'TRUNCATE agent_status, agent_signals RESTART IDENTITY',
     sql: `INSERT INTO agent_status (name, type, status) VALUES ('bench-agent', 'technical', 'RUNNING');
           INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('bench-agent', 'BTCUSDT', 'BUY', 0.5)`,
   },
   hypertable: {
     tables: 'agent_signals, candlesticks (hypertable)',
+    truncate: 'TRUNCATE agent_signals, candlesticks RESTART IDENTITY',
     sql: `INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('bench-agent', 'BTCUSDT', 'BUY', 0.5);
           INSERT INTO candlesticks (time, symbol, interval, open, high, low, close, volume)
                VALUES ('2024-01-01T00:00:00Z', 'BTCUSDT', '1m', 100, 101, 99, 100.5, 3)`,
@@ -53,7 +55,7 @@ async function dirtyOnly(database, writes) {
   return (await timed(() => database.truncate({ onlyDirty: true }))).ms;
 }
 
-function approachesFor(database, writes) {
+function approachesFor(database, { sql: writes, truncate }) {
   // query(), not exec(): exec() also forgets the cached table list, which would tax the kit's next truncation
   const baseline = (sql) => async () => {
     await database.query(writes);
@@ -64,6 +66,7 @@ function approachesFor(database, writes) {
     { id: 'dirty-only', once: () => dirtyOnly(database, writes) },
     { id: 'truncate-all', once: baseline(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`) },
     { id: 'delete-all', once: baseline(TABLES.map((table) => `DELETE FROM ${table}`).join('; ')) },
+    { id: 'truncate-dirty', once: baseline(truncate) },
   ];
 }
 
@@ -73,6 +76,11 @@ function rowsOf(results) {
     { id: 'dirty-only', label: 'kit: truncateAll, dirty tables only', summary: results['dirty-only'] },
     { id: 'truncate-all', label: 'TRUNCATE every table (one statement)', summary: results['truncate-all'] },
     { id: 'delete-all', label: 'DELETE FROM every table', summary: results['delete-all'] },
+    {
+      id: 'truncate-dirty',
+      label: 'TRUNCATE of the 2 dirty tables, named by hand (the floor)',
+      summary: results['truncate-dirty'],
+    },
   ];
 }
 
@@ -101,7 +109,7 @@ function plainSection(results) {
     ],
     notes: [
       `Dirty tables: ${WRITES.plain.tables}; the other 7 are empty. Timed: opening and finishing the test's isolation (the writes are not timed).`,
-      `Dirty-only is ${formatRatio(dirtyVsAll)} faster than TRUNCATE of every table: it finds the dirty tables in one query, then truncates 2 tables instead of 9.`,
+      `Dirty-only is ${formatRatio(dirtyVsAll)} faster than TRUNCATE of every table: it finds the dirty tables from the catalog (no table is scanned) and truncates 2 tables instead of 9, in one round trip; finding them costs ${formatMs(results['dirty-only'].p50 - results['truncate-dirty'].p50)} over naming the 2 tables by hand (${formatRatio(results['truncate-all'].p50 / results['truncate-dirty'].p50)} faster than TRUNCATE of every table, the most dirty-only can reach).`,
       'DELETE is cheaper for a handful of rows, but it fires ON DELETE triggers, leaves dead rows and hypertable chunks behind, restarts no identity, and its cost grows with the rows.',
     ],
     extra: { dirtyTables: WRITES.plain.tables, dirtyOnlyVsTruncateAll: dirtyVsAll },
@@ -129,7 +137,7 @@ export async function betweenTestsScenario({ template, sizes, log }) {
     const results = {};
     for (const [kind, writes] of Object.entries(WRITES)) {
       log(`2 dirty tables: ${writes.tables}`);
-      results[kind] = await compare(approachesFor(database, writes.sql), sizes.betweenTests);
+      results[kind] = await compare(approachesFor(database, writes), sizes.betweenTests);
     }
     return [plainSection(results.plain), hypertableSection(results.hypertable, results.plain)];
   } finally {
