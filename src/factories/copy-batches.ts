@@ -96,7 +96,13 @@ export async function copyBatches<Row extends object>(
   } catch (error) {
     if (error instanceof NotStreamable) throw notStreamable(definition, context, table, `"${error.message}" known`);
     const indexes = rows.map((_, index) => index);
-    throw insertError(definition.name, table, rows, { error, columns, indexes }, { seed: context.seed, list: true });
+    throw insertError(
+      definition.name,
+      table,
+      rows,
+      { error, columns, indexes, statement: 'COPY' },
+      { seed: context.seed, list: true },
+    );
   }
   return options.returning ? (stored as Row[]) : rows.length;
 }

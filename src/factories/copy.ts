@@ -132,6 +132,6 @@ export async function copyGroup(
     const count = await copy(sql, copyChunks(group.indexes.length, line));
     return { rows: echo, count };
   } catch (error) {
-    return { failed: { error, columns, indexes: group.indexes } };
+    return { failed: { error, columns, indexes: group.indexes, statement: 'COPY' } };
   }
 }

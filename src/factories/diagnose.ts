@@ -10,6 +10,8 @@ export interface FailedBatch {
   readonly columns: readonly ColumnInfo[];
   /** Indexes (in the rows given to the insert) of the statement's rows, in order. */
   readonly indexes: readonly number[];
+  /** The refused statement (default INSERT). */
+  readonly statement?: 'INSERT' | 'COPY';
 }
 
 interface PgFields {
@@ -51,7 +53,7 @@ export function insertError(
     found.column = table.byKey.get(refused.field);
     found.rows = refused.row === undefined ? [] : [refused.row];
   }
-  const location: InsertFailureLocation = {};
+  const location: InsertFailureLocation = failed.statement ? { statement: failed.statement } : {};
   if (found.column) {
     location.column = found.column.name;
     location.field = found.column.key;

@@ -70,6 +70,8 @@ export interface InsertFailureLocation {
   field?: string;
   /** Indexes of the rows of the list that hold the refused value (the first is `row`). */
   rows?: readonly number[];
+  /** The statement that was refused: `INSERT` (the default) or `COPY` (a bulk write). */
+  statement?: 'INSERT' | 'COPY';
 }
 
 /**
@@ -84,15 +86,18 @@ export class FactoryInsertError extends FactoryError {
   readonly field: string | undefined;
   /** Index of the refused row in the list given (createList, insertMany, a series); unset for one row. */
   readonly row: number | undefined;
+  /** `COPY` for a bulk write (see `copyThreshold`), else `INSERT`. */
+  readonly statement: 'INSERT' | 'COPY';
   readonly location: InsertFailureLocation;
 
   constructor(factory: string, table: string, cause: unknown, seed?: number, location: InsertFailureLocation = {}) {
     const details = (cause ?? {}) as { message?: string; code?: string; constraint?: string; detail?: string };
-    const { column, field, rows = [] } = location;
+    const { column, field, rows = [], statement = 'INSERT' } = location;
     const where = column === undefined ? '' : ` at ${table}.${column}${field && field !== column ? ` (${field})` : ''}`;
     const which =
       rows.length === 0 ? '' : `${where ? ',' : ''} ${rows.length === 1 ? 'row' : 'rows'} ${rows.join(', ')}`;
-    const message = `INSERT INTO ${table} failed${where}${which}: ${details.message ?? String(cause)}${details.detail ? ` (${details.detail})` : ''}`;
+    const verb = statement === 'COPY' ? `COPY ${table} FROM STDIN` : `INSERT INTO ${table}`;
+    const message = `${verb} failed${where}${which}: ${details.message ?? String(cause)}${details.detail ? ` (${details.detail})` : ''}`;
     super('FACTORY_INSERT', factory, message, seed === undefined ? { cause } : { cause, seed });
     this.sqlState = details.code;
     this.constraint = details.constraint;
@@ -100,6 +105,7 @@ export class FactoryInsertError extends FactoryError {
     this.column = column;
     this.field = field;
     this.row = rows[0];
+    this.statement = statement;
     this.location = location;
   }
 

@@ -290,8 +290,13 @@ describe('a COPY the database refuses', () => {
     const notes = note.bind(pool, { seed: 4 });
     const error = await notes.insertMany(withBadRow(800, 700, 'refused'), { copyThreshold: 0 }).catch((e) => e);
     expect(error).toBeInstanceOf(FactoryInsertError);
-    expect(error).toMatchObject({ factory: 'note', constraint: 'notes_small_positive', row: 700 });
+    expect(error).toMatchObject({ factory: 'note', constraint: 'notes_small_positive', row: 700, statement: 'COPY' });
+    expect(error.message).toMatch(/: COPY \S*notes FROM STDIN failed/);
     expect(await count("body = 'refused'")).toBe(0);
+    // the same row through INSERT ... unnest says so
+    const inserted = await notes.insertMany(withBadRow(10, 7, 'refused'), { copyThreshold: Infinity }).catch((e) => e);
+    expect(inserted).toMatchObject({ constraint: 'notes_small_positive', statement: 'INSERT' });
+    expect(inserted.message).toMatch(/: INSERT INTO \S*notes failed/);
   });
 
   test('a value that does not parse names its field and row', async () => {
