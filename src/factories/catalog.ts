@@ -1,5 +1,5 @@
 import { DATABASE_CATALOG, describe, TABLE_CATALOG, type TableInfo } from './columns.js';
-import type { Executor } from './queryable.js';
+import { type Executor, renamePreparedStatements } from './queryable.js';
 
 type RawRows = Record<string, string | null>[];
 
@@ -98,6 +98,7 @@ export function tableInfo(executor: Executor, table: string): Promise<TableInfo>
  * template's.
  */
 export function forgetColumns(key: object | string): void {
+  renamePreparedStatements();
   if (typeof key !== 'string') {
     byObject.delete(key);
     return;

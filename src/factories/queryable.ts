@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createPool, type SqlTarget } from '../connection/index.js';
 import { type CopyTarget, canCopy, copyIn } from './copy-stream.js';
@@ -45,6 +46,52 @@ export interface Executor {
   transaction<T>(work: (executor: Executor) => Promise<T>): Promise<T>;
   /** Ends a pool the kit opened itself (connection strings); otherwise a no-op. */
   end(): Promise<void>;
+}
+
+/**
+ * Bumped by {@link renamePreparedStatements}: after DDL a statement's text may stay the same
+ * while what it returns changes, which a statement prepared before refuses (0A000); new names
+ * prepare them again.
+ */
+let generation = 0;
+
+/** Prepared statements get new names from now on (after DDL: `forgetColumns()`). */
+export function renamePreparedStatements(): void {
+  generation++;
+}
+
+const names = new Map<string, string>();
+/** Most distinct statements a process names before it starts over (the map is a cache). */
+const MAX_NAMES = 1_000;
+
+function preparedName(text: string): string {
+  const key = `${generation}\0${text}`;
+  let name = names.get(key);
+  if (name === undefined) {
+    name = `tk_${createHash('sha1').update(key).digest('hex').slice(0, 24)}`;
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(key, name);
+  }
+  return name;
+}
+
+/**
+ * Whether `target` is node-postgres (a pool, a client, the kit's per-test pool or a lease of
+ * its connection): its `query()` takes a config object, so a parameterized statement is sent
+ * as a named prepared statement, parsed and planned once per connection instead of every time
+ * (a factory's INSERT into a wide table with constraints: about half its time). A lookalike's
+ * `query(text, values)` gets text.
+ */
+function prepares(target: QueryRunner): boolean {
+  return isPool(target) || typeof (target as { getTransactionStatus?: unknown }).getTransactionStatus === 'function';
+}
+
+/** The rows of `text` on `target`, prepared by name when the target can and there are parameters. */
+async function run(target: QueryRunner, named: boolean, text: string, values?: unknown[]): Promise<RawRow[]> {
+  if (!named || values === undefined) return (await target.query(text, values)).rows as RawRow[];
+  const config = { name: preparedName(text), text, values };
+  return (await (target as unknown as { query(config: pg.QueryConfig): Promise<pg.QueryResult> }).query(config))
+    .rows as RawRow[];
 }
 
 function isPool(value: QueryRunner): value is PoolLike {
@@ -119,11 +166,12 @@ async function bracketed<T>(target: QueryRunner, bracket: Bracket, work: () => P
 
 function single(key: object | string, target: QueryRunner, inTransaction = false): Executor {
   const copyTarget: CopyTarget | undefined = canCopy(target) ? target : undefined;
+  const named = prepares(target);
   const executor: Executor = {
     key,
     query: async (text, values) => {
       if (!inTransaction && busy.has(target)) await idle(target);
-      return (await target.query(text, values)).rows as RawRow[];
+      return run(target, named, text, values);
     },
     copy: copyTarget
       ? async (sql, chunks) => {
@@ -181,7 +229,7 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>, 
   return {
     key,
     shared,
-    query: async (text, values) => (await pool.query(text, values)).rows as RawRow[],
+    query: (text, values) => run(pool, prepares(pool), text, values),
     // a pool's connections are pg clients (checked on the one a transaction gets)
     copy: undefined,
     copies: true,
