@@ -58,28 +58,45 @@ const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const COMMIT = /^\s*(COMMIT|END)\b/i;
 const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
 
+/** Per test connection: whether the last autocommit statement's savepoint is still to be released. */
+interface StatementSavepoint {
+  open: boolean;
+}
+
 /**
  * Runs statements on the pinned connection the way a real session would: each autocommit
  * statement in its own savepoint (an error undoes only that statement), and the
- * application's BEGIN / COMMIT / ROLLBACK as SAVEPOINT / RELEASE / ROLLBACK TO.
+ * application's BEGIN / COMMIT / ROLLBACK as SAVEPOINT / RELEASE / ROLLBACK TO. A statement
+ * that succeeded keeps its savepoint until the next statement, whose savepoint is taken in the
+ * same round trip as that release: two round trips per statement instead of three.
  */
 class SavepointScope {
   depth = 0;
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly statement: StatementSavepoint,
+  ) {}
+
+  /** `sql`, after releasing the previous statement's savepoint in the same round trip. */
+  #afterRelease(sql: string): Promise<pg.QueryResult> {
+    if (!this.statement.open) return this.client.query(sql);
+    this.statement.open = false;
+    return this.client.query(`RELEASE SAVEPOINT tk_stmt; ${sql}`);
+  }
 
   async run(args: QueryArgs): Promise<pg.QueryResult> {
     const text = textOf(args);
     if (BEGIN.test(text)) {
       this.depth++;
-      return this.client.query(`SAVEPOINT tk_tx_${this.depth}`);
+      return this.#afterRelease(`SAVEPOINT tk_tx_${this.depth}`);
     }
     if (COMMIT.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.commit();
     if (ROLLBACK.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.rollback();
     if (this.depth > 0) return send(this.client, args);
-    await this.client.query('SAVEPOINT tk_stmt');
+    await this.#afterRelease('SAVEPOINT tk_stmt');
     try {
       const value = await send(this.client, args);
-      await this.client.query('RELEASE SAVEPOINT tk_stmt');
+      this.statement.open = true;
       return value;
     } catch (error) {
       await this.client.query('ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt').catch(noop);
@@ -124,6 +141,7 @@ export class PinnedPool extends BorrowedPool {
   readonly #waitMs: number;
   /** Leases handed out by connect() and not released yet, with the function that releases each. */
   readonly #leases = new Set<() => void>();
+  readonly #statement: StatementSavepoint = { open: false };
   #ended = false;
 
   constructor(client: pg.PoolClient, waitMs = 5_000) {
@@ -142,7 +160,7 @@ export class PinnedPool extends BorrowedPool {
       throw new TestEndedError();
     }
     try {
-      return await new SavepointScope(this.#client).run(args);
+      return await new SavepointScope(this.#client, this.#statement).run(args);
     } finally {
       release();
     }
@@ -165,7 +183,7 @@ export class PinnedPool extends BorrowedPool {
       release();
       throw new TestEndedError();
     }
-    const scope = new SavepointScope(this.#client);
+    const scope = new SavepointScope(this.#client, this.#statement);
     let released = false;
     const lease = Object.create(this.#client) as pg.PoolClient;
     lease.query = ((...args: unknown[]) => {

@@ -1,6 +1,8 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate, type Template, type TestDatabase, TransactionModeError } from '../../src/index.js';
+import { beginTestTransaction } from '../../src/isolation/index.js';
+import { recordingClient } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
@@ -74,6 +76,47 @@ describe('per-test transactions', () => {
       { name: 'b' },
     ]);
     await tx.rollback();
+  });
+
+  it('takes two round trips per autocommit statement: its savepoint is released with the next one taken', async () => {
+    const texts: string[] = [];
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
+    const insert = (name: string) =>
+      tx.pool.query('INSERT INTO agent_status (name, type, status) VALUES ($1, $2, $3)', [name, 't', 'RUNNING']);
+    const tx = await beginTestTransaction(pool);
+    try {
+      texts.length = 0;
+      await insert('first');
+      await insert('second');
+      await expect(insert('first')).rejects.toThrow(/duplicate key/);
+      const client = await tx.pool.connect();
+      await client.query('BEGIN');
+      await client.query("INSERT INTO agent_status (name, type, status) VALUES ('inner', 't', 'RUNNING')");
+      await client.query('ROLLBACK');
+      client.release();
+      await insert('third');
+      expect(texts.map((text) => (text.startsWith('INSERT') ? 'INSERT' : text))).toEqual([
+        'SAVEPOINT tk_stmt',
+        'INSERT',
+        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
+        'INSERT',
+        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
+        'INSERT',
+        'ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt',
+        'SAVEPOINT tk_tx_1',
+        'INSERT',
+        'ROLLBACK TO SAVEPOINT tk_tx_1; RELEASE SAVEPOINT tk_tx_1',
+        'SAVEPOINT tk_stmt',
+        'INSERT',
+      ]);
+      // each statement's effect is what a real session would keep
+      const { rows } = await tx.pool.query('SELECT name FROM agent_status ORDER BY name');
+      expect(rows).toEqual([{ name: 'first' }, { name: 'second' }, { name: 'third' }]);
+    } finally {
+      await tx.rollback();
+      await pool.end();
+    }
+    expect(await count('agent_status')).toBe(0);
   });
 
   it('handles COMMIT of a failed transaction, nesting, callbacks and end()', async () => {
