@@ -1,8 +1,8 @@
 // Scenario 1 — a database per test file. What it costs to hand a test file a fresh, migrated
 // database, measured up to "the database exists" for every approach:
-//   kit      a clone from the run-wide shared pool (SharedClonePool, filled by the vitest global
-//            setup), claimed by a worker's Template handle with a RENAME — what `test`'s file
-//            fixture does; also with a fresh handle (a new admin connection, as in a new worker)
+//   kit      a clone from the run's clone broker (CloneBroker, started by the vitest global
+//            setup), claimed by a worker's Template handle over the broker's loopback socket —
+//            what `test`'s file fixture does; also through a new Template handle
 //   baselines  CREATE DATABASE ... TEMPLATE on demand (pgtestdb style), testcontainers'
 //            restoreSnapshot(), and migrating an empty database from scratch
 import pg from 'pg';
@@ -20,10 +20,11 @@ export async function cloneScenario({ server, template, runId, image, migrations
   const admin = server.pool({ max: 2, min: 0 });
   // between two measurements the drop is done and the pool has been full for a while, as when
   // the next test file starts: no approach's background work overlaps another one's timing
-  const settle = (name) => settleShared(admin, { runId, size: SHARED_CLONES, dropped: name });
+  const settle = (name) => settleShared(admin, { broker: shared, dropped: name });
 
-  const shared = await template.shareClones(SHARED_CLONES);
-  const worker = Template.attach(server.connectionString, template.name, { runId, prepared: 0 });
+  const shared = await template.brokerClones(SHARED_CLONES);
+  const broker = shared.address;
+  const worker = Template.attach(server.connectionString, template.name, { runId, prepared: 0, broker });
   log('starting the restoreSnapshot() baseline container');
   const pgdata = await imageDataDirectory(image);
   const snapshot = await snapshotContainer({ image, pgdata, runId }).start();
@@ -44,7 +45,7 @@ export async function cloneScenario({ server, template, runId, image, migrations
       {
         id: 'kit-claim-fresh-handle',
         async once() {
-          const fresh = Template.attach(server.connectionString, template.name, { runId, prepared: 0 });
+          const fresh = Template.attach(server.connectionString, template.name, { runId, prepared: 0, broker });
           const { ms, result: db } = await timed(() => fresh.clone());
           await db.drop();
           await fresh.close();
@@ -94,10 +95,10 @@ export async function cloneScenario({ server, template, runId, image, migrations
       id: 'clone',
       title: 'Database per test file',
       rows: [
-        { id: 'kit-claim', label: 'kit: claim a clone from the shared pool', summary: kit, reference: true },
+        { id: 'kit-claim', label: 'kit: claim a clone from the clone broker', summary: kit, reference: true },
         {
           id: 'kit-claim-fresh-handle',
-          label: 'kit: same, with a new admin connection (a new worker)',
+          label: 'kit: same, through a new Template handle',
           summary: results['kit-claim-fresh-handle'],
         },
         {

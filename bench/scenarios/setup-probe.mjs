@@ -29,12 +29,12 @@ if (mode === 'connect') {
   const { ms } = await timed(() => import(process.argv[3]));
   console.log(JSON.stringify({ importMs: ms }));
 } else if (mode === 'worker') {
-  const { serverUrl, template, runId } = JSON.parse(process.env.BENCH_SETUP ?? '{}');
+  const { serverUrl, template, runId, broker } = JSON.parse(process.env.BENCH_SETUP ?? '{}');
   const kit = await import('../../dist/index.js');
   // what the worker's file fixture does: attach to the run's template, claim a clone (the
-  // process's first admin connection, then the claim), open the test's transaction on it (the
+  // process's first line to the run's clone broker), open the test's transaction on it (the
   // clone's first connection, then BEGIN)
-  const handle = kit.Template.attach(serverUrl, template, { runId, prepared: 0 });
+  const handle = kit.Template.attach(serverUrl, template, { runId, prepared: 0, broker });
   const claim = await timed(() => handle.clone());
   const db = claim.result;
   const begin = await timed(() => db.begin());

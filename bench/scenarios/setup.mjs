@@ -2,7 +2,7 @@
 // test starting, the kit's fixtures claim the file's clone and open the test's transaction, and
 // load the factories when the test uses them. Measured here, each against the clone claim:
 //   new worker   a new Node process does what a new test worker does (setup-probe.mjs): its
-//                first admin connection and the claim, its clone's first connection and BEGIN,
+//                first claim through the run's clone broker, its clone's first connection and BEGIN,
 //                its first factory write; loading faker as the kit loads it (the en locale
 //                only), and its package root (every locale); a process's first plain connection against its second
 //   parts        in this (warm) process, interleaved: the claim alone, and right after the
@@ -63,7 +63,7 @@ const connectTime = async (connectionString) => {
   return { ms, client };
 };
 
-async function newWorkers({ admin, ...context }, count, log) {
+async function newWorkers({ admin, shared, ...context }, count, log) {
   const samples = {
     connectFirst: [],
     connectSecond: [],
@@ -86,14 +86,18 @@ async function newWorkers({ admin, ...context }, count, log) {
     samples.connectSecond.push(connections.secondMs);
     samples.fakerAll.push((await probe(['import', '@faker-js/faker'])).importMs);
     samples.fakerEn.push((await probe(['import', '@faker-js/faker/locale/en'])).importMs);
-    await settle(admin, { runId: context.runId, size: SHARED_CLONES });
+    await settle(admin, { broker: shared });
     log(`new worker ${i + 1}/${count}: claim ${formatMs(worker.claimMs)}, begin ${formatMs(worker.beginMs)}`);
   }
   return samples;
 }
 
-async function parts({ admin, server, runId, template }, rounds, log) {
-  const worker = Template.attach(server.connectionString, template.name, { runId, prepared: 0 });
+async function parts({ admin, server, runId, template, shared }, rounds, log) {
+  const worker = Template.attach(server.connectionString, template.name, {
+    runId,
+    prepared: 0,
+    broker: shared.address,
+  });
   const { roles, password } = await scramRoles(admin, runId);
   const as = (role) => {
     const url = new URL(server.connectionString);
@@ -112,9 +116,9 @@ async function parts({ admin, server, runId, template }, rounds, log) {
     begin: [],
   };
   try {
-    await (await worker.clone()).drop(); // the handle's admin connection, made outside the timing
+    await (await worker.clone()).drop(); // the handle's line to the broker, opened outside the timing
     for (let round = 0; round < rounds; round++) {
-      await settle(admin, { runId, size: SHARED_CLONES });
+      await settle(admin, { broker: shared });
       const claim = await timed(() => worker.clone());
       const db = claim.result;
       const first = await connectTime(db.connectionString);
@@ -128,7 +132,7 @@ async function parts({ admin, server, runId, template }, rounds, log) {
       await db.drop();
       const next = await timed(() => worker.clone());
       await next.result.drop();
-      await settle(admin, { runId, size: SHARED_CLONES, dropped: next.result.name });
+      await settle(admin, { broker: shared, dropped: next.result.name });
       // the connections by SCRAM iterations, in alternating order
       const order = round % 2 ? ['low', 'default'] : ['default', 'low'];
       const scram = {};
@@ -146,7 +150,7 @@ async function parts({ admin, server, runId, template }, rounds, log) {
       samples.scramDefault.push(scram.default);
       samples.scramLow.push(scram.low);
     }
-    await settle(admin, { runId, size: SHARED_CLONES });
+    await settle(admin, { broker: shared });
     log(`${rounds} rounds of the parts done`);
   } finally {
     await worker.close();
@@ -157,11 +161,11 @@ async function parts({ admin, server, runId, template }, rounds, log) {
 
 export async function setupScenario({ server, template, runId, sizes, log }) {
   const admin = server.pool({ max: 2, min: 0 });
-  const shared = await template.shareClones(SHARED_CLONES);
+  const shared = await template.brokerClones(SHARED_CLONES);
   try {
-    const context = { serverUrl: server.connectionString, template: template.name, runId };
-    const fresh = await newWorkers({ ...context, admin }, sizes.setup.workers, log);
-    const warm = await parts({ admin, server, runId, template }, sizes.setup.rounds, log);
+    const context = { serverUrl: server.connectionString, template: template.name, runId, broker: shared.address };
+    const fresh = await newWorkers({ ...context, admin, shared }, sizes.setup.workers, log);
+    const warm = await parts({ admin, server, runId, template, shared }, sizes.setup.rounds, log);
     return setupSection(
       Object.fromEntries(
         [...Object.entries(fresh).map(([k, v]) => [`worker-${k}`, v]), ...Object.entries(warm)].map(([k, v]) => [
@@ -185,9 +189,9 @@ export function setupSection(s) {
     return saved > 0 ? formatMs(saved) : `nothing measurable (${formatMs(p50(slow))} vs ${formatMs(p50(fast))})`;
   };
   const rows = [
-    ['claim', 'the clone claim (a worker with its admin connection open)'],
+    ['claim', 'the clone claim (a worker with its broker connection open)'],
     ['claimAfterDrop', "the claim right after the previous file's clone was handed back"],
-    ['worker-claim', 'new worker: its first admin connection, then the claim (whole kit loaded)'],
+    ['worker-claim', 'new worker: its first claim through the broker (whole kit loaded)'],
     ['worker-connectFirst', "new process: its first connection (pg, the server's database)"],
     ['worker-connectSecond', 'new process: its second connection'],
     ['worker-begin', "new worker: its clone's first connection, then BEGIN"],
@@ -231,7 +235,7 @@ export function setupSection(s) {
     notes: [
       `"new worker" rows: a new Node process each (${s['worker-claim'].n} of them), as vitest starts one per test file under its defaults; the other rows: ${s.claim.n} rounds in one warm process, interleaved.`,
       `A new worker process spends up to ${formatMs(newWorker)} on its clone and transaction before a test that uses only \`db\` can start, and ${formatMs(p50('worker-fakerEn'))} more loading faker when the test uses \`factories\`. An upper bound: the probe loads the kit's root entry (testcontainers and faker included), a vitest worker the lighter \`timescale-testkit/vitest\`; the headline measures the same split inside real vitest workers.`,
-      `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); loading faker's en locale alone (as the kit does) instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; the claim in one round trip instead of two saves about ${formatMs(p50('roundTrip'))}; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
+      `A process's first connection takes ${formatMs(p50('worker-connectFirst'))} against ${formatMs(p50('worker-connectSecond'))} for its second. What would cut it: SCRAM with 1 iteration instead of 4096 saves ${saves('scramDefault', 'scramLow')} per connection (a worker opens 2; the password stays random, and a random password gains nothing from iterations); loading faker's en locale alone (as the kit does) instead of every locale saves ${saves('worker-fakerAll', 'worker-fakerEn')} per worker process; a clone connected to once before it is claimed saves ${saves('freshClone', 'cloneAgain')} on its first connection; reusing the worker process (\`isolate: false\`) saves the first-connection and loading costs of every file after a worker's first.`,
     ],
     extra: { newWorkerMs: newWorker },
   });

@@ -16,8 +16,8 @@ let template;
 try {
   template = await kit.createTemplate(server, { migrations, runId });
   const readyMs = performance.now() - started;
-  // the vitest global setup then fills the shared pool: one clone per worker
-  const shared = await template.shareClones(sharedClones);
+  // the vitest global setup then starts the clone broker: one clone per worker made
+  const shared = await template.brokerClones(sharedClones);
   const withSharedMs = performance.now() - started;
   await shared.stop();
   const warm = server.reused && template.report === undefined;

@@ -12,7 +12,14 @@ import {
 import type { StartedTimescale } from '../container/index.js';
 import { precreatedExtensions } from '../contract/index.js';
 import { currentRunId, logger } from '../env/index.js';
-import { createTemplate, type IsolationMode, type SharedClonePool, Template, trustHost } from '../isolation/index.js';
+import {
+  type BrokerAddress,
+  type CloneBroker,
+  createTemplate,
+  type IsolationMode,
+  Template,
+  trustHost,
+} from '../isolation/index.js';
 import { describeExternal, externalLine, startupLine } from './startup-line.js';
 
 const debug = logger('harness');
@@ -32,6 +39,8 @@ export interface HandOver {
   container?: { id: string; image: string };
   /** A worker runs file after file (vitest's `isolate: false`): it claims the next file's clone early. */
   workerRunsManyFiles?: boolean;
+  /** Where the run's clone broker (in the main process) hands out clones. */
+  broker?: BrokerAddress;
 }
 
 export interface PrepareOptions {
@@ -53,7 +62,7 @@ async function prepareTemplate(
   runId: string,
   workers: number,
   wanted: readonly string[],
-): Promise<{ template: Template; shared: SharedClonePool }> {
+): Promise<{ template: Template; shared: CloneBroker }> {
   const migrations =
     typeof config.migrations === 'string'
       ? { dir: config.migrations, format: config.format, ...(config.files ? { files: config.files } : {}) }
@@ -63,7 +72,7 @@ async function prepareTemplate(
     // two per worker: a worker that moves on to its next file finds one waiting while the other
     // is made; one per worker before the workers start, the rest while they start
     const size = config.shared ?? workers * 2;
-    return { template, shared: await template.shareClones(size, Math.min(size, workers)) };
+    return { template, shared: await template.brokerClones(size, Math.min(size, workers)) };
   } catch (error) {
     await template.close().catch(() => undefined);
     throw error;
@@ -138,6 +147,7 @@ export async function prepareRun(
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       trustedHosts: [host],
       ...(ref.container ? { container: ref.container } : {}),
+      broker: shared.address,
     },
     async teardown() {
       unwatch?.();
@@ -164,7 +174,7 @@ let attached: { key: string; template: Template } | undefined;
 
 /** The worker's handle on the run's template (one per process). */
 export function attachRun(handOver: HandOver): Template {
-  const key = `${handOver.serverUrl}#${handOver.template}#${handOver.runId}`;
+  const key = `${handOver.serverUrl}#${handOver.template}#${handOver.runId}#${handOver.broker?.port ?? ''}`;
   if (attached?.key !== key) {
     for (const host of handOver.trustedHosts) trustHost(host);
     attached = {
@@ -173,6 +183,7 @@ export function attachRun(handOver: HandOver): Template {
         runId: handOver.runId,
         prepared: handOver.prepared,
         pool: handOver.pool,
+        ...(handOver.broker ? { broker: handOver.broker } : {}),
       }),
     };
   }

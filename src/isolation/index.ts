@@ -1,8 +1,9 @@
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
+export { type BrokerAddress, CloneBroker } from './clone-broker.js';
 export { ClientNotReleasedError, TestEndedError } from './ended.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
 export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
-export { cloneName, runPrefix, sharedPrefix, templateName } from './names.js';
+export { brokerPrefix, cloneName, runPrefix, sharedPrefix, templateName } from './names.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';
 export { SharedClonePool } from './shared-clones.js';
 export { type AttachOptions, createTemplate, Template, type TemplateOptions } from './template.js';

@@ -22,6 +22,11 @@ export function sharedPrefix(runId: string): string {
   return `${runPrefix(runId)}shared_`;
 }
 
+/** The clones a run's clone broker makes and hands out (never renamed): `tk_<run id>_pool_<n>`. */
+export function brokerPrefix(runId: string): string {
+  return `${runPrefix(runId)}pool_`;
+}
+
 /** A clone made by this process (and worker thread): `tk_<run id>_<pid>_<thread>_<n>`. */
 export function cloneName(runId: string, counter: number): string {
   return `${runPrefix(runId)}${process.pid}_${threadId}_${counter}`.slice(0, MAX_NAME);

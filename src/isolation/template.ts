@@ -12,7 +12,9 @@ import {
   toMigrator,
 } from '../migrate/index.js';
 import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
+import { brokerClient } from './broker-client.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
+import { type BrokerAddress, CloneBroker } from './clone-broker.js';
 import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
 import { cloneName, templateName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
@@ -53,6 +55,8 @@ export interface AttachOptions {
   runId?: string;
   prepared?: number;
   pool?: PoolSize;
+  /** The run's clone broker ({@link Template.brokerClones} in the process that built the template): clones come from it. */
+  broker?: BrokerAddress;
 }
 
 const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
@@ -98,6 +102,7 @@ export class Template {
   readonly #admin: pg.Pool;
   readonly #prepared: number;
   readonly #poolSize: PoolSize | undefined;
+  readonly #broker: BrokerAddress | undefined;
   /** Clones made or claimed ahead of `clone()`, each with a pool already connected. */
   readonly #ready: Promise<ReadyClone>[] = [];
   readonly #mine = new Set<string>();
@@ -119,6 +124,7 @@ export class Template {
     this.built = build.built;
     this.#prepared = options.prepared ?? 1;
     this.#poolSize = options.pool;
+    this.#broker = options.broker;
     this.#admin = createPool({ connectionString: serverUrl, max: 3 }, 'admin pool');
   }
 
@@ -229,7 +235,24 @@ export class Template {
     return pool;
   }
 
+  /**
+   * Starts the run's clone broker: `size` clones kept waiting, handed out over a loopback socket
+   * to the workers that {@link Template.attach} with its address. Resolves once `ready` of them
+   * exist (default: all), the rest made while the workers start.
+   */
+  async brokerClones(size: number, ready = size): Promise<CloneBroker> {
+    const broker = new CloneBroker(this.serverUrl, this.name, this.runId, size);
+    try {
+      await broker.start(ready);
+    } catch (error) {
+      await broker.stop();
+      throw error;
+    }
+    return broker;
+  }
+
   async #claimOrMake(): Promise<string> {
+    if (this.#broker) return brokerClient(this.#broker).claim();
     const name = this.#nextName();
     this.#mine.add(name);
     if (await claimShared(this.#admin, this.runId, name)) return name;
@@ -258,6 +281,16 @@ export class Template {
   }
 
   async #release(name: string, keep: boolean): Promise<void> {
+    if (this.#broker && !this.#mine.has(name)) {
+      if (keep) this.#kept.add(name);
+      const releasing = brokerClient(this.#broker)
+        .release(name, keep)
+        .catch((error: unknown) => debug(`release ${name} failed: ${String(error)}`))
+        .finally(() => this.#drops.delete(releasing));
+      this.#drops.add(releasing);
+      if (keep) await releasing;
+      return;
+    }
     if (keep) {
       this.#kept.add(name);
       const marker: DatabaseMarker = {

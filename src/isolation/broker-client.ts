@@ -1,0 +1,93 @@
+import { connect, type Socket } from 'node:net';
+import { TimescaleTestkitError } from '../errors/index.js';
+import type { BrokerAddress, BrokerRequest, BrokerResponse } from './clone-broker.js';
+
+type Pending = { resolve: (response: BrokerResponse) => void; reject: (error: Error) => void };
+
+/**
+ * A worker's line to its run's {@link CloneBroker}: one loopback socket per process (and
+ * worker thread), opened on first use, holding the process open only while a request waits.
+ */
+class BrokerClient {
+  readonly #pending = new Map<number, Pending>();
+  #socket: Socket | undefined;
+  #next = 1;
+
+  constructor(private readonly address: BrokerAddress) {}
+
+  async claim(): Promise<string> {
+    const { name } = await this.#request({ op: 'claim' });
+    if (typeof name !== 'string') throw this.#gone('it answered a claim without a database');
+    return name;
+  }
+
+  async release(name: string, keep: boolean): Promise<void> {
+    await this.#request({ op: 'release', name, keep });
+  }
+
+  #gone(why: string): TimescaleTestkitError {
+    const { host, port } = this.address;
+    return new TimescaleTestkitError(
+      'BROKER_GONE',
+      `The run's clone broker at ${host}:${port} (in the test runner's main process) ${why}. ` +
+        'The main process ended or is ending: the run is over.',
+    );
+  }
+
+  #open(): Socket {
+    if (this.#socket && !this.#socket.destroyed) return this.#socket;
+    const socket = connect({ host: this.address.host, port: this.address.port });
+    socket.setNoDelay(true);
+    socket.setEncoding('utf8');
+    let buffer = '';
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+        const response = JSON.parse(buffer.slice(0, end)) as BrokerResponse;
+        buffer = buffer.slice(end + 1);
+        this.#settle(response);
+      }
+    });
+    const fail = (why: string) => {
+      for (const { reject } of this.#pending.values()) reject(this.#gone(why));
+      this.#pending.clear();
+    };
+    socket.on('error', (error) => fail(`cannot be reached (${error.message})`));
+    socket.on('close', () => fail('closed the connection'));
+    this.#socket = socket;
+    return socket;
+  }
+
+  #settle(response: BrokerResponse): void {
+    const pending = this.#pending.get(response.id);
+    if (!pending) return;
+    this.#pending.delete(response.id);
+    if (this.#pending.size === 0) this.#socket?.unref();
+    if (response.error) pending.reject(new TimescaleTestkitError('BROKER_REFUSED', response.error));
+    else pending.resolve(response);
+  }
+
+  #request(body: Omit<BrokerRequest, 'id' | 'token'>): Promise<BrokerResponse> {
+    const socket = this.#open();
+    const id = this.#next++;
+    const request: BrokerRequest = { id, token: this.address.token, ...body };
+    return new Promise<BrokerResponse>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      socket.ref();
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+  }
+}
+
+const clients = new Map<string, BrokerClient>();
+
+/** This process's client of the broker at `address`. */
+export function brokerClient(address: BrokerAddress): BrokerClient {
+  const key = `${address.host}:${address.port}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new BrokerClient(address);
+    clients.set(key, client);
+  }
+  return client;
+}
