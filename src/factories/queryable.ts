@@ -226,10 +226,11 @@ async function checkedOut<T>(pool: PoolLike, work: (client: Checkout) => Promise
 }
 
 function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>, shared?: string): Executor {
+  const named = prepares(pool);
   return {
     key,
     shared,
-    query: (text, values) => run(pool, prepares(pool), text, values),
+    query: (text, values) => run(pool, named, text, values),
     // a pool's connections are pg clients (checked on the one a transaction gets)
     copy: undefined,
     copies: true,

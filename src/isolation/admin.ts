@@ -91,7 +91,17 @@ export async function cloneDatabase(
       await sleep(10 * 2 ** attempt);
     }
   }
+  await markDatabase(admin, name, marker);
+}
+
+/** Writes the kit's marker on a database (a comment: a shared catalog, no connection to it). */
+export async function markDatabase(admin: pg.Pool, name: string, marker: DatabaseMarker): Promise<void> {
   await admin.query(`COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`);
+}
+
+/** Marks a clone as kept (a failed test's, for inspection): the run's teardown and prune leave it. */
+export function markKept(admin: pg.Pool, name: string, runId: string, template: string): Promise<void> {
+  return markDatabase(admin, name, { kind: 'clone', runId, createdAt: Date.now(), template, kept: true });
 }
 
 /** How long a drop lets client connections that are closing (a pool just ended) go on their own. */

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { TimescaleTestkitError } from '../errors/index.js';
-import type { BrokerAddress, BrokerRequest, BrokerResponse } from './clone-broker.js';
+import { type BrokerAddress, type BrokerRequest, type BrokerResponse, onLines } from './clone-broker.js';
 
 type Pending = { resolve: (response: BrokerResponse) => void; reject: (error: Error) => void };
 
@@ -37,17 +37,7 @@ class BrokerClient {
   #open(): Socket {
     if (this.#socket && !this.#socket.destroyed) return this.#socket;
     const socket = connect({ host: this.address.host, port: this.address.port });
-    socket.setNoDelay(true);
-    socket.setEncoding('utf8');
-    let buffer = '';
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
-        const response = JSON.parse(buffer.slice(0, end)) as BrokerResponse;
-        buffer = buffer.slice(end + 1);
-        this.#settle(response);
-      }
-    });
+    onLines(socket, (line) => this.#settle(JSON.parse(line) as BrokerResponse));
     const fail = (why: string) => {
       for (const { reject } of this.#pending.values()) reject(this.#gone(why));
       this.#pending.clear();

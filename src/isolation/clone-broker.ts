@@ -3,8 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { createPool } from '../connection/index.js';
 import { logger } from '../env/index.js';
-import { cloneDatabase, dropDatabase } from './admin.js';
-import { type DatabaseMarker, markerComment } from './marker.js';
+import { cloneDatabase, dropDatabase, markKept } from './admin.js';
+import type { DatabaseMarker } from './marker.js';
 import { brokerPrefix } from './names.js';
 
 const debug = logger('isolation');
@@ -116,18 +116,7 @@ export class CloneBroker {
   async release(name: string, keep = false): Promise<void> {
     if (!this.#handedOut.delete(name)) return;
     if (keep) {
-      const marker: DatabaseMarker = {
-        kind: 'clone',
-        runId: this.runId,
-        createdAt: Date.now(),
-        template: this.template,
-        kept: true,
-      };
-      await this.#track(
-        this.admin.query(
-          `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`,
-        ),
-      );
+      await this.#track(markKept(this.admin, name, this.runId, this.template));
       return;
     }
     this.#toDrop.push(name);
@@ -222,17 +211,7 @@ export class CloneBroker {
   #serve(socket: Socket): void {
     this.#sockets.add(socket);
     socket.unref();
-    socket.setNoDelay(true);
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        void this.#answer(socket, line);
-      }
-    });
+    onLines(socket, (line) => void this.#answer(socket, line));
     socket.on('error', () => undefined);
     // a worker that ended (or died) without handing its clones back: they are dropped
     socket.on('close', () => {
@@ -264,6 +243,21 @@ export class CloneBroker {
     }
     if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
   }
+}
+
+/** Calls `onLine` with each newline-terminated line `socket` receives (the broker's framing, both ways). */
+export function onLines(socket: Socket, onLine: (line: string) => void): void {
+  socket.setNoDelay(true);
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 1);
+      onLine(line);
+    }
+  });
 }
 
 function sameToken(given: unknown, expected: string): boolean {

@@ -2,7 +2,7 @@
 // in one round trip through a function in the session's temporary schema.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Connection } from '../connection/index.js';
+import { type Connection, checkout } from '../connection/index.js';
 
 type Target = Connection;
 
@@ -54,8 +54,8 @@ export async function truncateDirty(
 
 /** Runs `work` on the target's client, or on one checked out of the pool (released as pool.query does). */
 async function onConnection<T>(target: Target, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  if (!(target instanceof pg.Pool) && !('totalCount' in target)) return work(target as pg.ClientBase);
-  const client = await (target as pg.Pool).connect();
+  if (!('totalCount' in target)) return work(target);
+  const client = await checkout(target, 'truncate');
   try {
     const result = await work(client);
     client.release();

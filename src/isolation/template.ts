@@ -11,11 +11,11 @@ import {
   stopBackgroundWorkers,
   toMigrator,
 } from '../migrate/index.js';
-import { cloneDatabase, dropDatabase, terminateBackends } from './admin.js';
+import { cloneDatabase, dropDatabase, markDatabase, markKept, terminateBackends } from './admin.js';
 import { brokerClient } from './broker-client.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type BrokerAddress, CloneBroker } from './clone-broker.js';
-import { type DatabaseMarker, markerComment, parseMarker, trustHost } from './marker.js';
+import { type DatabaseMarker, parseMarker, trustHost } from './marker.js';
 import { cloneName, templateName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase, warmPool } from './test-database.js';
@@ -161,15 +161,12 @@ export class Template {
           const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
           if (isMigrationReport(result)) report = result;
           await seal(admin, serverUrl, name);
-          const mark: DatabaseMarker = {
+          await markDatabase(admin, name, {
             kind: 'template',
             runId: options.runId ?? currentRunId(),
             createdAt: Date.now(),
             hash,
-          };
-          await admin.query(
-            `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(mark))}`,
-          );
+          });
         });
         built = true;
       }
@@ -293,16 +290,7 @@ export class Template {
     }
     if (keep) {
       this.#kept.add(name);
-      const marker: DatabaseMarker = {
-        kind: 'clone',
-        runId: this.runId,
-        createdAt: Date.now(),
-        template: this.name,
-        kept: true,
-      };
-      await this.#admin.query(
-        `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(markerComment(marker))}`,
-      );
+      await markKept(this.#admin, name, this.runId, this.name);
       return;
     }
     const dropping = dropDatabase(this.#admin, name)
