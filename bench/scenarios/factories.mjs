@@ -8,6 +8,8 @@
 //   bulk     createList(10,000) orders and the first call in a fresh process (factories-bulk.mjs)
 //   graph    1 session, 100 orders, 300 trades: createList with associations (3 statements) vs
 //            sequential single-row INSERTs (each order and trade after its parent's RETURNING id)
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { createFactories } from '../../dist/index.js';
 import { ratioGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
@@ -69,6 +71,28 @@ async function insertValuesBatches(pool, rows) {
   }
 }
 
+/** A value in COPY's text format (the candles hold no tab, newline or backslash; none is null). */
+const copyText = (value) => (value instanceof Date ? value.toISOString() : String(value));
+
+/** The rows as one COPY text buffer, encoded before the clock starts. */
+const encodedCandles = (rows) =>
+  Buffer.from(rows.map((row) => candleValues(row).map(copyText).join('\t')).join('\n').concat('\n'));
+
+/** The floor: one COPY statement streaming rows encoded beforehand (the server's work and the transfer). */
+async function copyEncoded(pool, encoded) {
+  const client = await pool.connect();
+  try {
+    await pipeline(
+      async function* () {
+        yield encoded;
+      },
+      client.query(copyFrom(`COPY candlesticks (${CANDLE_COLUMNS.join(', ')}) FROM STDIN`)),
+    );
+  } finally {
+    client.release();
+  }
+}
+
 async function insertRowByRow(pool, rows) {
   const sql = `INSERT INTO candlesticks (${CANDLE_COLUMNS.join(', ')}) VALUES (${CANDLE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
   for (const row of rows) await pool.query(sql, candleValues(row));
@@ -78,6 +102,7 @@ async function candles(pool, factories, unnest, sizes, log) {
   const { candles: count, rowByRow } = sizes;
   // the baselines' rows: the same random walk, generated once and not timed
   const generated = await factories.candlestick.series({ symbol: 'ETHUSDT', count, from: FROM });
+  const encoded = encodedCandles(generated);
   const emptied = (work) => async () => {
     await pool.query('TRUNCATE candlesticks');
     return (await timed(work)).ms;
@@ -92,6 +117,7 @@ async function candles(pool, factories, unnest, sizes, log) {
       once: emptied(() => unnest.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM, returning: false })),
     },
     { id: 'series-rows', once: emptied(() => factories.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM })) },
+    { id: 'copy-floor', once: emptied(() => copyEncoded(pool, encoded)) },
     { id: 'values', once: emptied(() => insertValuesBatches(pool, generated)) },
     { id: 'row-by-row', once: emptied(() => insertRowByRow(pool, generated.slice(0, rowByRow))) },
   ];
@@ -126,6 +152,12 @@ async function candles(pool, factories, unnest, sizes, log) {
         label: 'kit: candlestick.series with its rows returned (COPY, echoed)',
         rows: count,
         summary: results['series-rows'],
+      },
+      {
+        id: 'copy-floor',
+        label: 'one COPY of the same rows, encoded beforehand (the floor)',
+        rows: count,
+        summary: results['copy-floor'],
       },
       {
         id: 'values',
@@ -169,6 +201,7 @@ async function candles(pool, factories, unnest, sizes, log) {
     notes: [
       `Row by row is timed on ${rowByRow.toLocaleString('en-US')} rows (its rate does not depend on the count; ${count.toLocaleString('en-US')} would take minutes).`,
       'The baselines insert rows generated before the clock starts; the kit generates its rows while it inserts.',
+      `The floor is the server's own work on these rows (3 indexes per chunk, 5 numeric columns parsed, their checks, the chunks): ${formatRate(rate('copy-floor', count))}, ${formatRatio(rate('copy-floor', count) / rate('series-unnest', count))} the unnest path's rate, the most any client-side path can reach over it here; series through COPY runs at ${formatRatio(kitRate / rate('copy-floor', count))} the floor's rate.`,
     ],
   });
 }
