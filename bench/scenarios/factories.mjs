@@ -76,7 +76,12 @@ const copyText = (value) => (value instanceof Date ? value.toISOString() : Strin
 
 /** The rows as one COPY text buffer, encoded before the clock starts. */
 const encodedCandles = (rows) =>
-  Buffer.from(rows.map((row) => candleValues(row).map(copyText).join('\t')).join('\n').concat('\n'));
+  Buffer.from(
+    rows
+      .map((row) => candleValues(row).map(copyText).join('\t'))
+      .join('\n')
+      .concat('\n'),
+  );
 
 /** The floor: one COPY statement streaming rows encoded beforehand (the server's work and the transfer). */
 async function copyEncoded(pool, encoded) {

@@ -54,13 +54,31 @@ class Turn {
   }
 }
 
+/**
+ * Whether the connection is in a transaction that has not failed ('T' in its last
+ * ReadyForQuery). pg rejects a failed query as soon as the error arrives, which may be before
+ * the ReadyForQuery that says 'E': the status counts only once the connection is ready again.
+ */
+function inHealthyTransaction(client: pg.PoolClient): boolean {
+  const state = client as { readyForQuery?: boolean; getTransactionStatus?: () => string | null };
+  return state.readyForQuery === true && state.getTransactionStatus?.() === 'T';
+}
+
 const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const COMMIT = /^\s*(COMMIT|END)\b/i;
 const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
 
-/** Per test connection: whether the last autocommit statement's savepoint is still to be released. */
+/**
+ * Per test connection: the savepoint still to be released (a succeeded autocommit statement's,
+ * or a committed application transaction's), if any.
+ */
 interface StatementSavepoint {
-  open: boolean;
+  open: string | undefined;
+}
+
+/** What COMMIT answers when its RELEASE goes out with the next statement. */
+function committed(): pg.QueryResult {
+  return { command: 'COMMIT', rowCount: null, oid: 0, rows: [], fields: [] };
 }
 
 /**
@@ -68,7 +86,8 @@ interface StatementSavepoint {
  * statement in its own savepoint (an error undoes only that statement), and the
  * application's BEGIN / COMMIT / ROLLBACK as SAVEPOINT / RELEASE / ROLLBACK TO. A statement
  * that succeeded keeps its savepoint until the next statement, whose savepoint is taken in the
- * same round trip as that release: two round trips per statement instead of three.
+ * same round trip as that release: two round trips per statement instead of three. A COMMIT
+ * of a healthy outermost transaction is answered at once and its RELEASE goes out the same way.
  */
 class SavepointScope {
   depth = 0;
@@ -77,11 +96,12 @@ class SavepointScope {
     private readonly statement: StatementSavepoint,
   ) {}
 
-  /** `sql`, after releasing the previous statement's savepoint in the same round trip. */
+  /** `sql`, after releasing the savepoint left open in the same round trip. */
   #afterRelease(sql: string): Promise<pg.QueryResult> {
-    if (!this.statement.open) return this.client.query(sql);
-    this.statement.open = false;
-    return this.client.query(`RELEASE SAVEPOINT tk_stmt; ${sql}`);
+    const open = this.statement.open;
+    if (open === undefined) return this.client.query(sql);
+    this.statement.open = undefined;
+    return this.client.query(`RELEASE SAVEPOINT ${open}; ${sql}`);
   }
 
   async run(args: QueryArgs): Promise<pg.QueryResult> {
@@ -96,7 +116,7 @@ class SavepointScope {
     await this.#afterRelease('SAVEPOINT tk_stmt');
     try {
       const value = await send(this.client, args);
-      this.statement.open = true;
+      this.statement.open = 'tk_stmt';
       return value;
     } catch (error) {
       await this.client.query('ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt').catch(noop);
@@ -107,6 +127,11 @@ class SavepointScope {
   async commit(): Promise<pg.QueryResult> {
     const name = `tk_tx_${this.depth}`;
     this.depth--;
+    // RELEASE cannot fail in a healthy transaction (a failed one rolls back below, now)
+    if (this.depth === 0 && inHealthyTransaction(this.client)) {
+      this.statement.open = name;
+      return committed();
+    }
     try {
       return await this.client.query(`RELEASE SAVEPOINT ${name}`);
     } catch (error) {
@@ -141,7 +166,7 @@ export class PinnedPool extends BorrowedPool {
   readonly #waitMs: number;
   /** Leases handed out by connect() and not released yet, with the function that releases each. */
   readonly #leases = new Set<() => void>();
-  readonly #statement: StatementSavepoint = { open: false };
+  readonly #statement: StatementSavepoint = { open: undefined };
   #ended = false;
 
   constructor(client: pg.PoolClient, waitMs = 5_000) {

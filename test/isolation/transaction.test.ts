@@ -78,7 +78,7 @@ describe('per-test transactions', () => {
     await tx.rollback();
   });
 
-  it('takes two round trips per autocommit statement: its savepoint is released with the next one taken', async () => {
+  it('takes two round trips per autocommit statement and one fewer per COMMIT: a savepoint is released with the next one taken', async () => {
     const texts: string[] = [];
     const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
     const insert = (name: string) =>
@@ -93,8 +93,13 @@ describe('per-test transactions', () => {
       await client.query('BEGIN');
       await client.query("INSERT INTO agent_status (name, type, status) VALUES ('inner', 't', 'RUNNING')");
       await client.query('ROLLBACK');
+      await client.query('BEGIN');
+      await client.query("INSERT INTO agent_status (name, type, status) VALUES ('committed', 't', 'RUNNING')");
+      const committed = await client.query('COMMIT');
       client.release();
       await insert('third');
+      await expect(insert('third')).rejects.toThrow(/duplicate key/);
+      expect(committed).toMatchObject({ command: 'COMMIT', rows: [] });
       expect(texts.map((text) => (text.startsWith('INSERT') ? 'INSERT' : text))).toEqual([
         'SAVEPOINT tk_stmt',
         'INSERT',
@@ -106,17 +111,54 @@ describe('per-test transactions', () => {
         'SAVEPOINT tk_tx_1',
         'INSERT',
         'ROLLBACK TO SAVEPOINT tk_tx_1; RELEASE SAVEPOINT tk_tx_1',
-        'SAVEPOINT tk_stmt',
+        'SAVEPOINT tk_tx_1',
         'INSERT',
+        // the COMMIT's release goes out with the next statement's savepoint
+        'RELEASE SAVEPOINT tk_tx_1; SAVEPOINT tk_stmt',
+        'INSERT',
+        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
+        'INSERT',
+        'ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt',
       ]);
       // each statement's effect is what a real session would keep
       const { rows } = await tx.pool.query('SELECT name FROM agent_status ORDER BY name');
-      expect(rows).toEqual([{ name: 'first' }, { name: 'second' }, { name: 'third' }]);
+      expect(rows).toEqual([{ name: 'committed' }, { name: 'first' }, { name: 'second' }, { name: 'third' }]);
     } finally {
       await tx.rollback();
       await pool.end();
     }
     expect(await count('agent_status')).toBe(0);
+  });
+
+  it('rolls back a COMMIT that follows a failure whose ReadyForQuery has not arrived yet', async () => {
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    // pg rejects a failed query on its ErrorResponse; here the ReadyForQuery ('E') comes 30 ms later
+    pool.on('acquire', (client) => {
+      const connection = (client as unknown as { connection: { emit: (event: string, ...args: unknown[]) => boolean } })
+        .connection;
+      const emit = connection.emit.bind(connection);
+      let failed = false;
+      connection.emit = (event, ...args) => {
+        if (event === 'errorMessage') failed = true;
+        if (event !== 'readyForQuery' || !failed) return emit(event, ...args);
+        failed = false;
+        setTimeout(() => emit(event, ...args), 30);
+        return true;
+      };
+    });
+    const tx = await beginTestTransaction(pool);
+    try {
+      const client = await tx.pool.connect();
+      await client.query('BEGIN');
+      await client.query("INSERT INTO agent_status (name, type, status) VALUES ('undone', 't', 'RUNNING')");
+      await expect(client.query('SELECT 1/0')).rejects.toThrow(/division by zero/);
+      expect((await client.query('COMMIT')).command).toBe('ROLLBACK');
+      client.release();
+      expect((await tx.pool.query('SELECT name FROM agent_status')).rows).toEqual([]);
+    } finally {
+      await tx.rollback();
+      await pool.end();
+    }
   });
 
   it('handles COMMIT of a failed transaction, nesting, callbacks and end()', async () => {
