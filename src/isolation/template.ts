@@ -1,23 +1,16 @@
-import pg from 'pg';
-import { checkout, connectClient, createPool } from '../connection/index.js';
+import type pg from 'pg';
+import { createPool } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
-import { createDatabaseLikeOfficial } from '../contract/index.js';
-import { currentRunId, logger, timed } from '../env/index.js';
-import {
-  isMigrationReport,
-  type MigrationReport,
-  type MigrationsSource,
-  migratorHash,
-  stopBackgroundWorkers,
-  toMigrator,
-} from '../migrate/index.js';
-import { cloneDatabase, dropDatabase, markDatabase, markKept, terminateBackends } from './admin.js';
+import { currentRunId, logger } from '../env/index.js';
+import type { MigrationReport, MigrationsSource } from '../migrate/index.js';
+import { cloneDatabase, dropDatabase, markKept } from './admin.js';
 import { brokerClient } from './broker-client.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type BrokerAddress, CloneBroker } from './clone-broker.js';
-import { type DatabaseMarker, parseMarker, trustHost } from './marker.js';
-import { cloneName, templateName } from './names.js';
+import { type DatabaseMarker, trustHost } from './marker.js';
+import { cloneName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
+import { findOrBuild, urlWithDatabase } from './template-build.js';
 import { TestDatabase, warmPool } from './test-database.js';
 
 interface ReadyClone {
@@ -57,34 +50,6 @@ export interface AttachOptions {
   pool?: PoolSize;
   /** The run's clone broker ({@link Template.brokerClones} in the process that built the template): clones come from it. */
   broker?: BrokerAddress;
-}
-
-const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
-const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
-
-function urlWithDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
-/**
- * An admin pool whose connections the server ends (it stopping, a forced drop) are logged, not
- * thrown: a client the pool is closing has no listener of the pool's any more.
- */
-
-/** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
-async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
-  const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
-  try {
-    await stopBackgroundWorkers(client);
-  } finally {
-    await client.end();
-  }
-  const id = pg.escapeIdentifier(name);
-  await admin.query(`ALTER DATABASE ${id} WITH ALLOW_CONNECTIONS false`);
-  await terminateBackends(admin, name);
-  await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE true`);
 }
 
 /**
@@ -135,50 +100,7 @@ export class Template {
 
   /** @internal */
   static async build(serverUrl: string, options: TemplateOptions): Promise<Template> {
-    const migrator = toMigrator(options.migrations, 'createTemplate: migrations');
-    const hash = await migratorHash(migrator);
-    const name = templateName(hash);
-    const admin = createPool({ connectionString: serverUrl, max: 2 }, 'template build');
-    const lock = await checkout(admin, 'template lock');
-    let report: MigrationReport | undefined;
-    let built = false;
-    let creating = false;
-    try {
-      await lock.query(LOCK_SQL, [name]);
-      const { rows } = await admin.query<{ comment: string | null; isTemplate: boolean }>(
-        `SELECT shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate" FROM pg_database WHERE datname = $1`,
-        [name],
-      );
-      const existing = rows[0];
-      const marker = parseMarker(existing?.comment);
-      if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
-        debug(`template ${name} reused`);
-      } else {
-        creating = true;
-        if (existing) await dropDatabase(admin, name);
-        await timed(debug, `template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
-          await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
-          const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
-          if (isMigrationReport(result)) report = result;
-          await seal(admin, serverUrl, name);
-          await markDatabase(admin, name, {
-            kind: 'template',
-            runId: options.runId ?? currentRunId(),
-            createdAt: Date.now(),
-            hash,
-          });
-        });
-        built = true;
-      }
-    } catch (error) {
-      // a failed build leaves no half-built template behind
-      if (creating && !built) await dropDatabase(admin, name).catch(() => undefined);
-      throw error;
-    } finally {
-      await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
-      lock.release();
-      await admin.end();
-    }
+    const { name, built, report } = await findOrBuild(serverUrl, options);
     const template = new Template(serverUrl, name, options, { built, ...(report ? { report } : {}) });
     await template.dropLeftovers(options.leftoverAgeMs ?? 3_600_000);
     await dropStaleTemplates(template.#admin, name, options.staleTemplateAgeMs ?? 86_400_000);

@@ -1,11 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, type Template, type TestDatabase, TransactionModeError } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { TransactionModeError } from '../../src/index.js';
 import { beginTestTransaction } from '../../src/isolation/index.js';
+import { referenceClone } from '../support/clone.js';
 import { recordingClient } from '../support/recording.js';
-import { serverUrl } from '../support/server.js';
-
-const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
 
 /** Repository-style code: takes a client, runs its own transaction. */
 async function createSessionWithOrder(pool: pg.Pool, fail = false): Promise<void> {
@@ -29,22 +27,11 @@ async function createSessionWithOrder(pool: pg.Pool, fail = false): Promise<void
 }
 
 describe('per-test transactions', () => {
-  let template: Template;
-  let db: TestDatabase;
-  const count = async (table: string) =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
-
-  beforeAll(async () => {
-    template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'txn' });
-    db = await template.clone();
-  });
-  afterAll(async () => {
-    await db.drop();
-    await template.close();
-  });
+  const reference = referenceClone('txn');
+  const { count } = reference;
 
   it('lets application transactions commit inside the test and rolls everything back after', async () => {
-    const tx = await db.begin();
+    const tx = await reference.db.begin();
     await createSessionWithOrder(tx.pool);
     expect((await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]?.n).toBe(1);
     await tx.rollback();
@@ -54,7 +41,7 @@ describe('per-test transactions', () => {
   });
 
   it('turns an application ROLLBACK into a rollback to its savepoint only', async () => {
-    const tx = await db.begin();
+    const tx = await reference.db.begin();
     await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('kept', 't', 'RUNNING')");
     await expect(createSessionWithOrder(tx.pool, true)).rejects.toThrow(/check constraint/);
     const { rows } = await tx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM trading_sessions');
@@ -65,7 +52,7 @@ describe('per-test transactions', () => {
   });
 
   it('undoes only the failing autocommit statement, like a real session', async () => {
-    const tx = await db.begin();
+    const tx = await reference.db.begin();
     await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('a', 't', 'RUNNING')");
     await expect(
       tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('a', 't', 'RUNNING')"),
@@ -80,7 +67,11 @@ describe('per-test transactions', () => {
 
   it('takes two round trips per autocommit statement and one fewer per COMMIT: a savepoint is released with the next one taken', async () => {
     const texts: string[] = [];
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
+    const pool = new pg.Pool({
+      connectionString: reference.db.connectionString,
+      max: 1,
+      Client: recordingClient(texts),
+    });
     const insert = (name: string) =>
       tx.pool.query('INSERT INTO agent_status (name, type, status) VALUES ($1, $2, $3)', [name, 't', 'RUNNING']);
     const tx = await beginTestTransaction(pool);
@@ -131,7 +122,7 @@ describe('per-test transactions', () => {
   });
 
   it('rolls back a COMMIT that follows a failure whose ReadyForQuery has not arrived yet', async () => {
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    const pool = new pg.Pool({ connectionString: reference.db.connectionString, max: 1 });
     // pg rejects a failed query on its ErrorResponse; here the ReadyForQuery ('E') comes 30 ms later
     pool.on('acquire', (client) => {
       const connection = (client as unknown as { connection: { emit: (event: string, ...args: unknown[]) => boolean } })
@@ -162,7 +153,7 @@ describe('per-test transactions', () => {
   });
 
   it('handles COMMIT of a failed transaction, nesting, callbacks and end()', async () => {
-    const tx = await db.begin();
+    const tx = await reference.db.begin();
     const client = await tx.pool.connect();
     await client.query('BEGIN');
     await client.query('START TRANSACTION');
@@ -195,7 +186,7 @@ describe('per-test transactions', () => {
   });
 
   it('queues serial connects and fails clearly, not by hanging, when two are needed at once', async () => {
-    const tx = await db.begin(300);
+    const tx = await reference.db.begin(300);
     await Promise.all(
       Array.from({ length: 5 }, async (_, i) => {
         const client = await tx.pool.connect();
@@ -219,10 +210,10 @@ describe('per-test transactions', () => {
   });
 
   it('keeps the data when the test transaction is committed', async () => {
-    const tx = await db.begin();
+    const tx = await reference.db.begin();
     await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('committed', 't', 'RUNNING')");
     await tx.commit();
     expect(await count('agent_status')).toBe(1);
-    await db.truncate();
+    await reference.db.truncate();
   });
 });

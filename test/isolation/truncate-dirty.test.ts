@@ -1,71 +1,63 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, type Template, type TestDatabase, truncateAll } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { truncateAll } from '../../src/index.js';
+import { referenceClone } from '../support/clone.js';
 import { recordingClient } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
-const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
 const SIGNAL = "INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'X', 'BUY', 0.5)";
 const CANDLE = `INSERT INTO candlesticks (time, symbol, interval, open, high, low, close, volume)
                 VALUES ('2026-01-01T00:00:00Z', 'BTCUSDT', '1h', 10, 12, 9, 11, 5)`;
 
 describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the session function', () => {
-  let template: Template;
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'trunc-dirty' });
-    db = await template.clone();
-  });
-  afterAll(async () => {
-    await db.drop();
-    await template.close();
-  });
-
-  async function count(table: string): Promise<number> {
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-    return rows[0]?.n ?? -1;
-  }
+  const reference = referenceClone('trunc-dirty');
+  const { count } = reference;
 
   it('counts a table whose rows were deleted as dirty (its pages remain), then clean once truncated', async () => {
-    await db.truncate();
-    await db.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
-    await db.query('DELETE FROM agent_status');
-    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual(['public.agent_status']);
-    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+    await reference.db.truncate();
+    await reference.db.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
+    await reference.db.query('DELETE FROM agent_status');
+    expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual(['public.agent_status']);
+    expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
   });
 
   it('counts a hypertable as dirty while it has a chunk, and its truncation drops the chunks', async () => {
-    await db.truncate();
-    await db.query(CANDLE);
-    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual(['public.candlesticks']);
+    await reference.db.truncate();
+    await reference.db.query(CANDLE);
+    expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual(['public.candlesticks']);
     expect(await count('candlesticks')).toBe(0);
-    const chunks = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM show_chunks('candlesticks')");
+    const chunks = await reference.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM show_chunks('candlesticks')",
+    );
     expect(chunks.rows[0]?.n).toBe(0);
-    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+    expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
   });
 
   it('counts a partitioned table as dirty when one of its partitions holds rows', async () => {
-    await db.truncate();
-    await db.exec(`
+    await reference.db.truncate();
+    await reference.db.exec(`
       CREATE TABLE fills (id int, at date NOT NULL) PARTITION BY RANGE (at);
       CREATE TABLE fills_2026 PARTITION OF fills FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
       CREATE TABLE fills_2027 PARTITION OF fills FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');`);
     try {
-      expect((await db.truncate({ onlyDirty: true })).truncated).toEqual([]);
-      await db.query("INSERT INTO fills VALUES (1, '2027-03-01')");
-      expect((await db.truncate({ onlyDirty: true })).truncated).toEqual(['public.fills']);
+      expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+      await reference.db.query("INSERT INTO fills VALUES (1, '2027-03-01')");
+      expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual(['public.fills']);
       expect(await count('fills')).toBe(0);
     } finally {
-      await db.exec('DROP TABLE fills');
+      await reference.db.exec('DROP TABLE fills');
     }
   });
 
   it('creates its function in the session once, then each truncation is one SELECT; the schemas stay untouched', async () => {
-    await db.truncate();
+    await reference.db.truncate();
     const texts: string[] = [];
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
+    const pool = new pg.Pool({
+      connectionString: reference.db.connectionString,
+      max: 1,
+      Client: recordingClient(texts),
+    });
     try {
       await truncateAll(pool, { onlyDirty: true });
       expect(texts.filter((text) => text.includes('CREATE OR REPLACE FUNCTION pg_temp.'))).toHaveLength(1);
@@ -87,8 +79,8 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
   });
 
   it('recreates the function when the session lost it (DISCARD ALL) and inside a transaction that rolls back', async () => {
-    await db.truncate();
-    const client = new pg.Client({ connectionString: db.connectionString });
+    await reference.db.truncate();
+    const client = new pg.Client({ connectionString: reference.db.connectionString });
     await client.connect();
     try {
       await client.query(SIGNAL);
@@ -115,7 +107,7 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
   it('falls back to a DO block for a role that may not create temporary objects', async () => {
     const role = `tk_notemp_${randomBytes(4).toString('hex')}`;
     const password = randomBytes(12).toString('hex');
-    const database = await template.clone();
+    const database = await reference.template.clone();
     const url = new URL(database.connectionString);
     const admin = new pg.Client({ connectionString: database.connectionString });
     await admin.connect();

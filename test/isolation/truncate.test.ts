@@ -1,31 +1,16 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, type Template, type TestDatabase, truncateAll } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { truncateAll } from '../../src/index.js';
+import { referenceClone } from '../support/clone.js';
 import { recordingClient } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
-const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
-
 describe('truncateAll', () => {
-  let template: Template;
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'trunc' });
-    db = await template.clone();
-  });
-  afterAll(async () => {
-    await db.drop();
-    await template.close();
-  });
-
-  async function count(table: string): Promise<number> {
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-    return rows[0]?.n ?? -1;
-  }
+  const reference = referenceClone('trunc');
+  const { count } = reference;
 
   async function seed(): Promise<void> {
-    await db.exec(`
+    await reference.db.exec(`
       INSERT INTO trading_sessions (id, mode, symbol, initial_capital) VALUES ('00000000-0000-0000-0000-000000000001', 'PAPER', 'BTCUSDT', 1000);
       INSERT INTO orders (session_id, symbol, side, type, quantity) VALUES ('00000000-0000-0000-0000-000000000001', 'BTCUSDT', 'BUY', 'MARKET', 1);
       INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'BTCUSDT', 'BUY', 0.5);
@@ -36,7 +21,7 @@ describe('truncateAll', () => {
 
   it('connects a pg.Client that was never connected instead of waiting forever', async () => {
     await seed();
-    const client = new pg.Client({ connectionString: db.connectionString });
+    const client = new pg.Client({ connectionString: reference.db.connectionString });
     try {
       const result = await truncateAll(client);
       expect(result.truncated).toContain('public.orders');
@@ -50,7 +35,7 @@ describe('truncateAll', () => {
     await seed();
     const ledger = await count('timescale_testkit_migrations');
     expect(ledger).toBe(4);
-    const result = await db.truncate();
+    const result = await reference.db.truncate();
     expect(result.truncated).toContain('public.candlesticks');
     expect(result.truncated).toContain('public.orders');
     expect(result.truncated).not.toContain('public.timescale_testkit_migrations');
@@ -62,21 +47,23 @@ describe('truncateAll', () => {
 
   it('restarts identities by default and keeps them when asked', async () => {
     await seed();
-    await db.truncate();
+    await reference.db.truncate();
     await seed();
-    const first = await db.query<{ id: string }>('SELECT id FROM agent_signals');
+    const first = await reference.db.query<{ id: string }>('SELECT id FROM agent_signals');
     expect(first.rows[0]?.id).toBe('1');
-    await db.truncate({ restartIdentity: false });
+    await reference.db.truncate({ restartIdentity: false });
     await seed();
-    const second = await db.query<{ id: string }>('SELECT id FROM agent_signals');
+    const second = await reference.db.query<{ id: string }>('SELECT id FROM agent_signals');
     expect(second.rows[0]?.id).toBe('2');
   });
 
   it('truncates only dirty tables and what references them', async () => {
-    await db.truncate();
-    expect((await db.truncate({ onlyDirty: true })).truncated).toEqual([]);
-    await db.exec("INSERT INTO trading_sessions (mode, symbol, initial_capital) VALUES ('LIVE', 'ETHUSDT', 5)");
-    const result = await truncateAll(db.pool, { onlyDirty: true });
+    await reference.db.truncate();
+    expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+    await reference.db.exec(
+      "INSERT INTO trading_sessions (mode, symbol, initial_capital) VALUES ('LIVE', 'ETHUSDT', 5)",
+    );
+    const result = await truncateAll(reference.db.pool, { onlyDirty: true });
     expect(result.truncated).toContain('public.trading_sessions');
     expect(result.truncated).toContain('public.orders');
     expect(result.truncated).toContain('public.trades');
@@ -86,7 +73,7 @@ describe('truncateAll', () => {
   });
 
   it('checks the safeguard once per pool, not before every truncation', async () => {
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    const pool = new pg.Pool({ connectionString: reference.db.connectionString, max: 1 });
     const texts: string[] = [];
     const query = pool.query.bind(pool);
     pool.query = ((text: string, values?: unknown[]) => {
@@ -107,9 +94,13 @@ describe('truncateAll', () => {
   });
 
   it('finds and truncates the dirty tables in one round trip, hypertables and identities included', async () => {
-    await db.truncate();
+    await reference.db.truncate();
     const texts: string[] = [];
-    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1, Client: recordingClient(texts) });
+    const pool = new pg.Pool({
+      connectionString: reference.db.connectionString,
+      max: 1,
+      Client: recordingClient(texts),
+    });
     try {
       await truncateAll(pool, { onlyDirty: true }); // safeguard, catalog and the session's function, once
       await seed();
@@ -139,7 +130,7 @@ describe('truncateAll', () => {
       expect(await count('timescale_testkit_migrations')).toBe(4);
     } finally {
       await pool.end();
-      await db.truncate();
+      await reference.db.truncate();
     }
   });
 
@@ -155,11 +146,11 @@ describe('truncateAll', () => {
 
   it('leaves the tables in except', async () => {
     await seed();
-    const result = await db.truncate({ except: ['candlesticks', 'public.agent_signals'] });
+    const result = await reference.db.truncate({ except: ['candlesticks', 'public.agent_signals'] });
     expect(result.truncated).not.toContain('public.candlesticks');
     expect(await count('candlesticks')).toBeGreaterThan(0);
     expect(await count('agent_signals')).toBe(1);
     expect(await count('orders')).toBe(0);
-    await db.truncate();
+    await reference.db.truncate();
   });
 });

@@ -1,0 +1,107 @@
+// The template database itself: found by its migrations hash, or built, migrated and sealed,
+// under an advisory lock so that concurrent runs build it once.
+import pg from 'pg';
+import { checkout, connectClient, createPool } from '../connection/index.js';
+import { createDatabaseLikeOfficial } from '../contract/index.js';
+import { currentRunId, logger, timed } from '../env/index.js';
+import {
+  isMigrationReport,
+  type MigrationReport,
+  type MigrationsSource,
+  migratorHash,
+  stopBackgroundWorkers,
+  toMigrator,
+} from '../migrate/index.js';
+import { dropDatabase, markDatabase, terminateBackends } from './admin.js';
+import { parseMarker } from './marker.js';
+import { templateName } from './names.js';
+
+const debug = logger('isolation');
+
+const LOCK_SQL = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
+const UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+
+/** What building needs of the template's options. */
+export interface BuildOptions {
+  migrations: MigrationsSource;
+  runId?: string;
+  extensions?: readonly string[];
+}
+
+/** The template found or built: its name, whether this call built it, the folder runner's report. */
+export interface BuiltTemplate {
+  name: string;
+  built: boolean;
+  report: MigrationReport | undefined;
+}
+
+export function urlWithDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+/** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
+async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
+  const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
+  try {
+    await stopBackgroundWorkers(client);
+  } finally {
+    await client.end();
+  }
+  const id = pg.escapeIdentifier(name);
+  await admin.query(`ALTER DATABASE ${id} WITH ALLOW_CONNECTIONS false`);
+  await terminateBackends(admin, name);
+  await admin.query(`ALTER DATABASE ${id} WITH IS_TEMPLATE true`);
+}
+
+/**
+ * The template of these migrations: reused when a sealed template of the same hash exists,
+ * else (re)built from scratch. A failed build leaves no half-built template behind.
+ */
+export async function findOrBuild(serverUrl: string, options: BuildOptions): Promise<BuiltTemplate> {
+  const migrator = toMigrator(options.migrations, 'createTemplate: migrations');
+  const hash = await migratorHash(migrator);
+  const name = templateName(hash);
+  const admin = createPool({ connectionString: serverUrl, max: 2 }, 'template build');
+  const lock = await checkout(admin, 'template lock');
+  let report: MigrationReport | undefined;
+  let built = false;
+  let creating = false;
+  try {
+    await lock.query(LOCK_SQL, [name]);
+    const { rows } = await admin.query<{ comment: string | null; isTemplate: boolean }>(
+      `SELECT shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate" FROM pg_database WHERE datname = $1`,
+      [name],
+    );
+    const existing = rows[0];
+    const marker = parseMarker(existing?.comment);
+    if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
+      debug(`template ${name} reused`);
+      return { name, built, report };
+    }
+    creating = true;
+    if (existing) await dropDatabase(admin, name);
+    await timed(debug, `template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
+      await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
+      const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
+      if (isMigrationReport(result)) report = result;
+      await seal(admin, serverUrl, name);
+      await markDatabase(admin, name, {
+        kind: 'template',
+        runId: options.runId ?? currentRunId(),
+        createdAt: Date.now(),
+        hash,
+      });
+    });
+    built = true;
+    return { name, built, report };
+  } catch (error) {
+    if (creating && !built) await dropDatabase(admin, name).catch(() => undefined);
+    throw error;
+  } finally {
+    await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
+    lock.release();
+    await admin.end();
+  }
+}
