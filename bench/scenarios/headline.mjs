@@ -4,6 +4,7 @@
 // spawn to exit (container start, template, every file, teardown), side by side with:
 //   baseline   the same suite testcontainers' own way: a container per worker, restoreSnapshot()
 //              per file, the rows written with hand-written INSERTs (see scale-project.mjs)
+//   floor      vitest alone: the same files and tests with no database (what vitest costs)
 //   settings   the kit under vitest's faster settings: `isolate: false` (files share their
 //              worker's modules, so a file does not pay for a new worker), and also with
 //              `pool: 'threads'`
@@ -44,6 +45,12 @@ const REUSED = [
     approach: 'baseline',
     label: 'testcontainers: container per worker, restoreSnapshot() per file',
     short: 'testcontainers baseline',
+  },
+  {
+    id: 'vitest-alone',
+    approach: 'plain',
+    label: 'vitest alone: the same files and tests, no database, vitest defaults (the floor)',
+    short: 'vitest alone, no database',
   },
 ];
 /** Cold runs: the first run of these projects, on new containers. */
@@ -170,6 +177,7 @@ export function headlineSection(runs, { files, tests, workers }) {
       `Wall: the whole \`vitest run\` from spawn to exit (container start or reuse, template or snapshots, ${files * tests} tests, teardown). Each test writes an order (and its session) and reads it back: the kit through its factories in a per-test transaction; the baseline with hand-written INSERTs, the tests of a file sharing the file's restored database. "baseline ÷ this": the baseline's wall p50 (reused or cold, like the row) ÷ the row's.`,
       `Under the recommended settings the kit runs the suite ${formatRatio(wall('baseline') / wall(RECOMMENDED))} faster than the baseline.`,
       `Setup per file: from the file being loaded to its first test starting. Kit, vitest defaults: ${split('kit-defaults')}; \`isolate: false\`: ${split(RECOMMENDED)}.`,
+      `vitest alone runs the same ${files} files × ${tests} tests with no database in ${formatMs(wall('vitest-alone'))} under its defaults; the kit takes ${formatRatio(wall('kit-defaults') / wall('vitest-alone'))} that time there and the baseline ${formatRatio(wall('baseline') / wall('vitest-alone'))}, so under vitest's defaults no way of providing the databases can be more than ${formatRatio(wall('baseline') / wall('vitest-alone'))} faster than the baseline.`,
       `Under vitest's defaults every file starts in a new worker, which takes ${formatMs(s['kit-defaults'].load.p50)} (kit) and ${formatMs(s.baseline.load.p50)} (baseline) from its start to the file loaded, before any setup; a worker's time per file (wall × ${workers} workers ÷ ${files} files) is ${formatMs((wall('kit-defaults') * workers) / files)} for the kit under defaults, ${formatMs((wall(RECOMMENDED) * workers) / files)} with \`isolate: false\`, ${formatMs((wall('baseline') * workers) / files)} for the baseline.`,
     ],
     metrics,

@@ -135,6 +135,21 @@ ${tests(count, `file ${file} test`, '', (test) => BASELINE_BODY[body](file, test
 `;
 }
 
+/** The same files and tests with no database at all: what vitest itself costs (the floor). */
+function plainTestFile(file, { tests: count }) {
+  return `import { appendFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+
+const FILE = ${file};
+const loadedAt = performance.now();
+const marks = undefined;
+let recorded = false;
+${RECORD}
+
+${tests(count, `file ${file} test`, '', () => 'expect(FILE).toBe(FILE);')}
+`;
+}
+
 function baselineSupport({ image, runId, database }) {
   return `import { snapshotContainer } from '${SNAPSHOT_MODULE}';
 
@@ -175,14 +190,15 @@ export default async function setup(project) {
 
 function vitestConfig(approach, { migrations, workers, settings, kit }) {
   const common = { include: ['files/*.test.mjs'], maxWorkers: workers, ...settings };
-  const test =
-    approach === 'kit'
-      ? {
-          ...common,
-          globalSetup: ['timescale-testkit/vitest/global-setup'],
-          provide: { timescaleTestkitOptions: { migrations, ...kit } },
-        }
-      : { ...common, globalSetup: ['./global-setup.mjs'] };
+  const setups = {
+    kit: {
+      globalSetup: ['timescale-testkit/vitest/global-setup'],
+      provide: { timescaleTestkitOptions: { migrations, ...kit } },
+    },
+    baseline: { globalSetup: ['./global-setup.mjs'] },
+    plain: {},
+  };
+  const test = { ...common, ...setups[approach] };
   return `export default ${JSON.stringify({ test }, null, 2)};\n`;
 }
 
@@ -205,7 +221,7 @@ export function testFileName(file) {
 }
 
 /**
- * Writes the project of `approach` ('kit' or 'baseline') with `count` files into `dir`; returns
+ * Writes the project of `approach` ('kit', 'baseline', or 'plain': no database) with `count` files into `dir`; returns
  * `dir`. Options: `tests` per file (default 1), `body` ('row' or 'factories'), `settings`
  * (vitest `test` options, e.g. { isolate: false, pool: 'threads' }), `kit` (the kit's inline
  * options besides migrations, e.g. { reuse: true }), `keep` (baseline containers outlive the run)
@@ -225,7 +241,7 @@ export async function writeScaleProject(dir, approach, options) {
     const keep = options.keep ?? false;
     await writeFile(join(dir, 'global-setup.mjs'), baselineGlobalSetup({ image, migrations, database, keep }));
   }
-  const body = approach === 'kit' ? kitTestFile : baselineTestFile;
+  const body = { kit: kitTestFile, baseline: baselineTestFile, plain: plainTestFile }[approach];
   for (let file = 1; file <= count; file++) {
     await writeFile(join(dir, 'files', testFileName(file)), body(file, shape));
   }
