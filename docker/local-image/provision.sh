@@ -24,6 +24,24 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Docker publishes container ports on host ports taken in order from the start of the kernel's
+# ephemeral range (32768 up), the range the kernel also gives client sockets: a container start
+# fails with "bind: address already in use" when one of the suite's connections holds the port
+# Docker picked. Keeping the kernel from handing the first RESERVED of them to clients leaves
+# them to Docker (a CI run starts far fewer containers than that).
+reserve_docker_ports() {
+  local range=/proc/sys/net/ipv4/ip_local_port_range reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+  local first count=2000 current wanted
+  read -r first _ <"$range" || return 0
+  current="$(cat "$reserved" 2>/dev/null || true)"
+  wanted="$first-$((first + count - 1))"
+  if echo "${current:+$current,}$wanted" >"$reserved" 2>/dev/null; then
+    say "kept host ports $wanted for Docker (ip_local_reserved_ports)"
+  else
+    say "could not reserve host ports $wanted for Docker ($reserved is read-only); a container start may now and then find its port taken"
+  fi
+}
+
 if docker info >/dev/null 2>&1; then
   say "Docker engine answers"
 else
@@ -31,6 +49,7 @@ else
     say "installing Debian's docker.io"
     apt_install docker.io
   fi
+  reserve_docker_ports
   say "starting dockerd (log: $DOCKERD_LOG)"
   nohup dockerd >"$DOCKERD_LOG" 2>&1 &
   for _ in $(seq 1 60); do
