@@ -132,13 +132,16 @@ function summaryOf(results) {
   };
 }
 
+/** Reused runs say so; the cold runs and vitest alone (no container) do not. */
+const suffix = (variant) => (COLD.includes(variant) || variant.approach === 'plain' ? '' : ', reused');
+
 export function headlineSection(runs, { files, tests, workers }) {
   const s = Object.fromEntries(Object.entries(runs).map(([id, results]) => [id, summaryOf(results)]));
   const wall = (id) => s[id].wall.p50;
   const variants = [...REUSED, ...COLD];
   const perFile = (id) => (s[id].setup.n > 0 ? `${formatMs(s[id].setup.p50)} / ${formatMs(s[id].setup.p95)}` : '—');
   const rows = variants.map((v) => [
-    `${v.label}${COLD.includes(v) ? '' : ', reused'}`,
+    `${v.label}${suffix(v)}`,
     formatMs(wall(v.id)),
     `${formatMs(s[v.id].wall.min)} – ${formatMs(s[v.id].wall.max)}`,
     String(s[v.id].wall.n),
@@ -185,7 +188,7 @@ export function headlineSection(runs, { files, tests, workers }) {
       title: `Headline: ${files} files × ${tests} tests on ${workers} workers, wall time (p50)`,
       unit: 's',
       rows: variants.map((v) => ({
-        label: `${(v.short ?? v.label).replaceAll('`', '')}${COLD.includes(v) ? '' : ', reused'}`,
+        label: `${(v.short ?? v.label).replaceAll('`', '')}${suffix(v)}`,
         value: wall(v.id) / 1000,
       })),
     },
