@@ -69,10 +69,12 @@ const COMMIT = /^\s*(COMMIT|END)\b/i;
 const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
 
 /**
- * Per test connection: the savepoint still to be released (a succeeded autocommit statement's,
- * or a committed application transaction's), if any.
+ * Per test connection, what is still to be sent ahead of the next statement: the test's BEGIN
+ * (until its first statement), and the savepoint to release (a succeeded autocommit
+ * statement's, or a committed application transaction's), if any.
  */
-interface StatementSavepoint {
+interface Pending {
+  begin: boolean;
   open: string | undefined;
 }
 
@@ -93,15 +95,19 @@ class SavepointScope {
   depth = 0;
   constructor(
     private readonly client: pg.PoolClient,
-    private readonly statement: StatementSavepoint,
+    private readonly pending: Pending,
   ) {}
 
-  /** `sql`, after releasing the savepoint left open in the same round trip. */
-  #afterRelease(sql: string): Promise<pg.QueryResult> {
-    const open = this.statement.open;
-    if (open === undefined) return this.client.query(sql);
-    this.statement.open = undefined;
-    return this.client.query(`RELEASE SAVEPOINT ${open}; ${sql}`);
+  /** `sql`, after what is pending (the test's BEGIN, a RELEASE), in the same round trip. */
+  async #afterRelease(sql: string): Promise<pg.QueryResult> {
+    const { begin, open } = this.pending;
+    if (!begin && open === undefined) return this.client.query(sql);
+    this.pending.begin = false;
+    this.pending.open = undefined;
+    const results: unknown = await this.client.query(
+      `${begin ? 'BEGIN; ' : ''}${open === undefined ? '' : `RELEASE SAVEPOINT ${open}; `}${sql}`,
+    );
+    return (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult;
   }
 
   async run(args: QueryArgs): Promise<pg.QueryResult> {
@@ -116,7 +122,7 @@ class SavepointScope {
     await this.#afterRelease('SAVEPOINT tk_stmt');
     try {
       const value = await send(this.client, args);
-      this.statement.open = 'tk_stmt';
+      this.pending.open = 'tk_stmt';
       return value;
     } catch (error) {
       await this.client.query('ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt').catch(noop);
@@ -129,7 +135,7 @@ class SavepointScope {
     this.depth--;
     // RELEASE cannot fail in a healthy transaction (a failed one rolls back below, now)
     if (this.depth === 0 && inHealthyTransaction(this.client)) {
-      this.statement.open = name;
+      this.pending.open = name;
       return committed();
     }
     try {
@@ -166,13 +172,15 @@ export class PinnedPool extends BorrowedPool {
   readonly #waitMs: number;
   /** Leases handed out by connect() and not released yet, with the function that releases each. */
   readonly #leases = new Set<() => void>();
-  readonly #statement: StatementSavepoint = { open: undefined };
+  readonly #pending: Pending;
   #ended = false;
 
-  constructor(client: pg.PoolClient, waitMs = 5_000) {
+  /** `pending.begin`: the test's BEGIN is still to be sent, with the first statement. */
+  constructor(client: pg.PoolClient, waitMs = 5_000, pending: Pending = { begin: false, open: undefined }) {
     super({ max: 1 });
     this.#client = client;
     this.#waitMs = waitMs;
+    this.#pending = pending;
     const query = (...args: unknown[]) => withCallback(this.#query(stripCallback(args)), args);
     this.query = query as unknown as pg.Pool['query'];
   }
@@ -185,7 +193,7 @@ export class PinnedPool extends BorrowedPool {
       throw new TestEndedError();
     }
     try {
-      return await new SavepointScope(this.#client, this.#statement).run(args);
+      return await new SavepointScope(this.#client, this.#pending).run(args);
     } finally {
       release();
     }
@@ -208,7 +216,7 @@ export class PinnedPool extends BorrowedPool {
       release();
       throw new TestEndedError();
     }
-    const scope = new SavepointScope(this.#client, this.#statement);
+    const scope = new SavepointScope(this.#client, this.#pending);
     let released = false;
     const lease = Object.create(this.#client) as pg.PoolClient;
     lease.query = ((...args: unknown[]) => {
@@ -221,6 +229,8 @@ export class PinnedPool extends BorrowedPool {
       this.#leases.delete(giveBack);
       scope.unwind().catch(noop).finally(release);
     };
+    // in the test's transaction, as the connection will be once its BEGIN has gone out
+    lease.getTransactionStatus = () => (this.#pending.begin ? 'T' : this.#client.getTransactionStatus());
     lease.release = giveBack;
     this.#leases.add(giveBack);
     return lease;
@@ -258,19 +268,22 @@ export interface TestTransaction {
   discard(): void;
 }
 
-/** BEGIN on a connection taken from `pool`; everything through the returned pool is undone by rollback(). */
+/**
+ * A transaction on a connection taken from `pool`; everything through the returned pool is
+ * undone by rollback(). Its BEGIN goes out with the first statement (none: nothing is sent).
+ */
 export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Promise<TestTransaction> {
   const client = await pool.connect();
   // a checked-out client has no pool listener: a dropped connection must not crash the process
   const onError = () => undefined;
   client.on('error', onError);
-  await client.query('BEGIN');
+  const pending: Pending = { begin: true, open: undefined };
   let done = false;
   const finish = async (statement: 'ROLLBACK' | 'COMMIT') => {
     if (done) return;
     done = true;
     try {
-      await client.query(statement);
+      if (!pending.begin) await client.query(statement);
       client.off('error', onError);
       client.release();
     } catch (error) {
@@ -285,7 +298,7 @@ export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Prom
     client.release(new Error('discarded at the end of the test'));
   };
   return {
-    pool: new PinnedPool(client, waitMs),
+    pool: new PinnedPool(client, waitMs, pending),
     rollback: () => finish('ROLLBACK'),
     commit: () => finish('COMMIT'),
     discard,

@@ -92,7 +92,8 @@ describe('per-test transactions', () => {
       await expect(insert('third')).rejects.toThrow(/duplicate key/);
       expect(committed).toMatchObject({ command: 'COMMIT', rows: [] });
       expect(texts.map((text) => (text.startsWith('INSERT') ? 'INSERT' : text))).toEqual([
-        'SAVEPOINT tk_stmt',
+        // the test's BEGIN goes out with its first statement's savepoint
+        'BEGIN; SAVEPOINT tk_stmt',
         'INSERT',
         'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
         'INSERT',
@@ -116,6 +117,34 @@ describe('per-test transactions', () => {
       expect(rows).toEqual([{ name: 'committed' }, { name: 'first' }, { name: 'second' }, { name: 'third' }]);
     } finally {
       await tx.rollback();
+      await pool.end();
+    }
+    expect(await count('agent_status')).toBe(0);
+  });
+
+  it('sends nothing for a test that runs no statement, and its BEGIN with the first one', async () => {
+    const texts: string[] = [];
+    const pool = new pg.Pool({
+      connectionString: reference.db.connectionString,
+      max: 1,
+      Client: recordingClient(texts),
+    });
+    try {
+      const idle = await beginTestTransaction(pool);
+      await idle.rollback();
+      const kept = await beginTestTransaction(pool);
+      await kept.commit();
+      expect(texts).toEqual([]);
+      const tx = await beginTestTransaction(pool);
+      const client = await tx.pool.connect();
+      // inside the test's transaction already, as code that asks the connection sees it
+      expect(client.getTransactionStatus()).toBe('T');
+      await client.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
+      client.release();
+      await tx.rollback();
+      expect(texts.slice(0, 1)).toEqual(['BEGIN; SAVEPOINT tk_stmt']);
+      expect(texts.at(-1)).toBe('ROLLBACK');
+    } finally {
       await pool.end();
     }
     expect(await count('agent_status')).toBe(0);
