@@ -140,7 +140,7 @@ function scaleSection(measured, workers) {
     goals,
     metrics: { 'kit-setup': pooled('kit'), 'baseline-setup': pooled('baseline') },
     notes: [
-      'Wall: the whole `vitest run`, container start and teardown included (p50 over the runs). Setup per file: from the test file being loaded to its test starting — for the kit the clone claimed from the clone broker and connected to (the test transaction's BEGIN goes out with the test's first statement, in the test's time); for the baseline the worker container found with withReuse() and restoreSnapshot().',
+      'Wall: the whole `vitest run`, container start and teardown included (p50 over the runs). Setup per file: from the test file being loaded to its test starting — for the kit the clone claimed from the clone broker and connected to (the BEGIN of the test transaction goes out with the first statement of the test, in test time); for the baseline the worker container found with withReuse() and restoreSnapshot().',
       growthSentence(data, trend),
       'Both run under `isolate: false` (a worker runs file after file); what a new worker process costs is in the per-file setup breakdown.',
     ],
