@@ -62,7 +62,7 @@ async function prepareTemplate(
   runId: string,
   workers: number,
   wanted: readonly string[],
-): Promise<{ template: Template; shared: CloneBroker }> {
+): Promise<{ template: Template; broker: CloneBroker }> {
   const migrations =
     typeof config.migrations === 'string'
       ? { dir: config.migrations, format: config.format, ...(config.files ? { files: config.files } : {}) }
@@ -72,7 +72,7 @@ async function prepareTemplate(
     // two per worker: a worker that moves on to its next file finds one waiting while the other
     // is made; one per worker before the workers start, the rest while they start
     const size = config.shared ?? workers * 2;
-    return { template, shared: await template.brokerClones(size, Math.min(size, workers)) };
+    return { template, broker: await template.brokerClones(size, Math.min(size, workers)) };
   } catch (error) {
     await template.close().catch(() => undefined);
     throw error;
@@ -123,7 +123,7 @@ export async function prepareRun(
     void recordServerExit(exit).catch(() => undefined);
     process.stderr.write(`timescale-testkit: ${new ServerGoneError(exit).message}\n`);
   });
-  const { template, shared } = await prepareTemplate(serverUrl, config, runId, workers, wanted).catch(
+  const { template, broker } = await prepareTemplate(serverUrl, config, runId, workers, wanted).catch(
     async (error: unknown) => {
       unwatch?.();
       const exit = gone ?? (server && isConnectionLost(error) ? await exitOf(server) : undefined);
@@ -147,20 +147,20 @@ export async function prepareRun(
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       trustedHosts: [host],
       ...(ref.container ? { container: ref.container } : {}),
-      broker: shared.address,
+      broker: broker.address,
     },
     async teardown() {
       unwatch?.();
       if (gone && server) {
         // nothing left to clean on a dead server: stop the background work, remove the container
-        await shared.stop();
+        await broker.stop();
         await template.close().catch(() => undefined);
         await forgetServerExit(server.id);
         await server.stop({ remove: true }).catch(() => undefined);
         return;
       }
       try {
-        await shared.stop();
+        await broker.stop();
         await template.dropRun();
         await template.close();
       } finally {

@@ -99,7 +99,7 @@ class SavepointScope {
   ) {}
 
   /** `sql`, after what is pending (the test's BEGIN, a RELEASE), in the same round trip. */
-  async #afterRelease(sql: string): Promise<pg.QueryResult> {
+  async #afterPending(sql: string): Promise<pg.QueryResult> {
     const { begin, open } = this.pending;
     if (!begin && open === undefined) return this.client.query(sql);
     this.pending.begin = false;
@@ -114,12 +114,12 @@ class SavepointScope {
     const text = textOf(args);
     if (BEGIN.test(text)) {
       this.depth++;
-      return this.#afterRelease(`SAVEPOINT tk_tx_${this.depth}`);
+      return this.#afterPending(`SAVEPOINT tk_tx_${this.depth}`);
     }
     if (COMMIT.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.commit();
     if (ROLLBACK.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.rollback();
     if (this.depth > 0) return send(this.client, args);
-    await this.#afterRelease('SAVEPOINT tk_stmt');
+    await this.#afterPending('SAVEPOINT tk_stmt');
     try {
       const value = await send(this.client, args);
       this.pending.open = 'tk_stmt';

@@ -4,15 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate } from '../../src/index.js';
 import { type BrokerAddress, brokerPrefix, Template } from '../../src/isolation/index.js';
 import { parseMarker } from '../../src/isolation/marker.js';
-import { serverUrl, urlFor } from '../support/server.js';
+import { databaseRows, serverUrl, urlFor } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
-
-interface Row {
-  name: string;
-  allowConn: boolean;
-  comment: string | null;
-}
 
 /** Sends raw lines to a broker and collects the lines it answers, until it closes or `ms` pass. */
 function rawExchange(
@@ -43,14 +37,7 @@ describe('the clone broker', () => {
   let template: Template;
   const attach = (runId: string, broker: BrokerAddress) =>
     Template.attach(serverUrl(), template.name, { runId, prepared: 0, broker });
-  const rows = async (runId: string): Promise<Row[]> =>
-    (
-      await admin.query<Row>(
-        `SELECT datname AS name, datallowconn AS "allowConn", shobj_description(oid, 'pg_database') AS comment
-           FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
-        [brokerPrefix(runId)],
-      )
-    ).rows;
+  const rows = (runId: string) => databaseRows(admin, 'starts_with(datname, $1)', brokerPrefix(runId));
 
   beforeAll(async () => {
     template = await createTemplate(serverUrl(), { migrations: fixtures, runId: 'brokertest', prepared: 0 });

@@ -6,28 +6,15 @@ import { dropLeftoverClones, MARKER_PREFIX, SharedClonePool, Template } from '..
 import { parseMarker } from '../../src/isolation/marker.js';
 import { sharedPrefix } from '../../src/isolation/names.js';
 import { claimShared } from '../../src/isolation/shared-clones.js';
-import { serverUrl, urlFor } from '../support/server.js';
+import { databaseRows, serverUrl, urlFor } from '../support/server.js';
 
 const fixtures = new URL('../../fixtures/migrations', import.meta.url).pathname;
-
-interface Row {
-  name: string;
-  allowConn: boolean;
-  comment: string | null;
-}
 
 describe('the shared clone pool', () => {
   const admin = new pg.Pool({ connectionString: serverUrl(), max: 2 });
   let template: Template;
   const attach = (runId: string) => Template.attach(serverUrl(), template.name, { runId, prepared: 0 });
-  const rows = async (where: string, value: string): Promise<Row[]> =>
-    (
-      await admin.query<Row>(
-        `SELECT datname AS name, datallowconn AS "allowConn", shobj_description(oid, 'pg_database') AS comment
-           FROM pg_database WHERE ${where} ORDER BY datname`,
-        [value],
-      )
-    ).rows;
+  const rows = (where: string, value: string) => databaseRows(admin, where, value);
   const waiting = (runId: string) => rows('starts_with(datname, $1)', sharedPrefix(runId));
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 80 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TransactionModeError } from '../../src/index.js';
 import { beginTestTransaction } from '../../src/isolation/index.js';
 import { referenceClone } from '../support/clone.js';
-import { recordingClient } from '../support/recording.js';
+import { recordingPool } from '../support/recording.js';
 
 /** Repository-style code: takes a client, runs its own transaction. */
 async function createSessionWithOrder(pool: pg.Pool, fail = false): Promise<void> {
@@ -66,12 +66,7 @@ describe('per-test transactions', () => {
   });
 
   it('takes two round trips per autocommit statement and one fewer per COMMIT: a savepoint is released with the next one taken', async () => {
-    const texts: string[] = [];
-    const pool = new pg.Pool({
-      connectionString: reference.db.connectionString,
-      max: 1,
-      Client: recordingClient(texts),
-    });
+    const { pool, texts } = recordingPool(reference.db.connectionString);
     const insert = (name: string) =>
       tx.pool.query('INSERT INTO agent_status (name, type, status) VALUES ($1, $2, $3)', [name, 't', 'RUNNING']);
     const tx = await beginTestTransaction(pool);
@@ -123,12 +118,7 @@ describe('per-test transactions', () => {
   });
 
   it('sends nothing for a test that runs no statement, and its BEGIN with the first one', async () => {
-    const texts: string[] = [];
-    const pool = new pg.Pool({
-      connectionString: reference.db.connectionString,
-      max: 1,
-      Client: recordingClient(texts),
-    });
+    const { pool, texts } = recordingPool(reference.db.connectionString);
     try {
       const idle = await beginTestTransaction(pool);
       await idle.rollback();

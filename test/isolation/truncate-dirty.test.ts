@@ -3,7 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { truncateAll } from '../../src/index.js';
 import { referenceClone } from '../support/clone.js';
-import { recordingClient } from '../support/recording.js';
+import { recordingPool } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
 const SIGNAL = "INSERT INTO agent_signals (agent_name, symbol, signal, confidence) VALUES ('a', 'X', 'BUY', 0.5)";
@@ -52,12 +52,7 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
 
   it('creates its function in the session once, then each truncation is one SELECT; the schemas stay untouched', async () => {
     await reference.db.truncate();
-    const texts: string[] = [];
-    const pool = new pg.Pool({
-      connectionString: reference.db.connectionString,
-      max: 1,
-      Client: recordingClient(texts),
-    });
+    const { pool, texts } = recordingPool(reference.db.connectionString);
     try {
       await truncateAll(pool, { onlyDirty: true });
       expect(texts.filter((text) => text.includes('CREATE OR REPLACE FUNCTION pg_temp.'))).toHaveLength(1);
@@ -118,8 +113,7 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
       await admin.query(`GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${pg.escapeIdentifier(role)}`);
       url.username = role;
       url.password = password;
-      const texts: string[] = [];
-      const pool = new pg.Pool({ connectionString: url.toString(), max: 1, Client: recordingClient(texts) });
+      const { pool, texts } = recordingPool(url.toString());
       try {
         for (let round = 0; round < 2; round++) {
           await pool.query(SIGNAL);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { truncateAll } from '../../src/index.js';
 import { referenceClone } from '../support/clone.js';
-import { recordingClient } from '../support/recording.js';
+import { recordingPool } from '../support/recording.js';
 import { serverUrl } from '../support/server.js';
 
 describe('truncateAll', () => {
@@ -73,13 +73,7 @@ describe('truncateAll', () => {
   });
 
   it('checks the safeguard once per pool, not before every truncation', async () => {
-    const pool = new pg.Pool({ connectionString: reference.db.connectionString, max: 1 });
-    const texts: string[] = [];
-    const query = pool.query.bind(pool);
-    pool.query = ((text: string, values?: unknown[]) => {
-      texts.push(text);
-      return query(text, values);
-    }) as typeof pool.query;
+    const { pool, texts } = recordingPool(reference.db.connectionString);
     try {
       for (let round = 0; round < 3; round++) {
         await pool.query(
@@ -95,12 +89,7 @@ describe('truncateAll', () => {
 
   it('finds and truncates the dirty tables in one round trip, hypertables and identities included', async () => {
     await reference.db.truncate();
-    const texts: string[] = [];
-    const pool = new pg.Pool({
-      connectionString: reference.db.connectionString,
-      max: 1,
-      Client: recordingClient(texts),
-    });
+    const { pool, texts } = recordingPool(reference.db.connectionString);
     try {
       await truncateAll(pool, { onlyDirty: true }); // safeguard, catalog and the session's function, once
       await seed();

@@ -12,3 +12,9 @@ export function recordingClient(texts: string[]): typeof pg.Client {
     }
   };
 }
+
+/** A one-connection pool on `connectionString` whose statements' texts land in `texts`. */
+export function recordingPool(connectionString: string): { pool: pg.Pool; texts: string[] } {
+  const texts: string[] = [];
+  return { pool: new pg.Pool({ connectionString, max: 1, Client: recordingClient(texts) }), texts };
+}

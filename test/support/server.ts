@@ -88,3 +88,20 @@ export async function runDatabases(runId: string): Promise<string[]> {
     await client.end();
   }
 }
+
+/** A database on the shared server as the isolation tests read it: open to connections, the kit's marker. */
+export interface DatabaseRow {
+  name: string;
+  allowConn: boolean;
+  comment: string | null;
+}
+
+/** The shared server's databases matching `where` (a condition on pg_database with `$1` = `value`), by name. */
+export async function databaseRows(admin: pg.Pool, where: string, value: string): Promise<DatabaseRow[]> {
+  const { rows } = await admin.query<DatabaseRow>(
+    `SELECT datname AS name, datallowconn AS "allowConn", shobj_description(oid, 'pg_database') AS comment
+       FROM pg_database WHERE ${where} ORDER BY datname`,
+    [value],
+  );
+  return rows;
+}
