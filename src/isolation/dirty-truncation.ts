@@ -152,27 +152,34 @@ function closure(tables: readonly TableInfo[], candidates: ReadonlySet<number>, 
 }
 
 /**
- * Whether a table may hold rows, read from the catalog and the relation's size, without
+ * Whether a table may hold rows, read from the relation's size and the catalog, without
  * planning a scan of it (a scan of a hypertable expands every chunk). A table that never held
  * a row has no pages; TRUNCATE gives it a new, empty file. A hypertable holds its rows in
- * chunks (compressed ones too), and its TRUNCATE drops them: any chunk means dirty. A
- * partitioned table is dirty when one of its partitions has pages. The test may over-report
- * (rows deleted, an insert rolled back): the table is then truncated, which is still right.
- * The tables come as oids, not regclass constants: a plan holding those would be invalidated
- * by every TRUNCATE of them and planned again on the next call.
+ * chunks (compressed ones too), children outside the user's tables: any chunk means dirty, and
+ * its TRUNCATE drops them. An inheritance child among the user's tables is probed on its own
+ * (its parent is not dirty for it). A partitioned table is dirty when one of its partitions has pages.
+ * The test may over-report (rows deleted, an insert rolled back): the table is then truncated,
+ * which is still right. The tables come as oids in a variable, not regclass constants: a plan
+ * holding those would be invalidated by every TRUNCATE of them and planned again on the next
+ * call.
  */
-const MAY_HOLD_ROWS = `CASE WHEN t.kind = 'p'
-      THEN EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(t.rel::regclass) AS part WHERE pg_catalog.pg_relation_size(part.relid) > 0)
-      ELSE pg_catalog.pg_relation_size(t.rel::regclass) > 0 OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhparent = t.rel)
-    END`;
+function probe(table: TableInfo, at: number): string {
+  const rel = `rel[${at}]`;
+  if (table.kind === 'p') {
+    return `EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(${rel}::regclass) AS part WHERE pg_catalog.pg_relation_size(part.relid) > 0)`;
+  }
+  return `pg_catalog.pg_relation_size(${rel}::regclass) > 0 OR ${rel} = ANY (parents)`;
+}
 
 /**
- * One round trip. A plpgsql body finds the tables that may hold rows (and the candidates
- * referencing them, which TRUNCATE needs too) in one catalog query, then truncates them. It
- * lives in a function of the session's temporary schema, named after its text: the first call
- * on a connection creates it, later calls reuse its cached plan (a DO block is planned anew
- * every time). A DO guard recreates it when missing (a new connection, DISCARD, or a rollback
- * of the transaction that created it); nothing is added to the database's own schemas.
+ * One round trip. A plpgsql body reads which tables have chunks (one catalog query), then
+ * probes each candidate with one IF, marking it and the candidates that reference it (which
+ * TRUNCATE needs too, worked out here), and truncates the marked tables. Each probe of a plain
+ * table is a simple expression, which plpgsql evaluates without starting the executor. The
+ * body lives in a function of the session's temporary schema, named after its text: the first
+ * call on a connection creates it, later calls reuse its cached plans (a DO block is planned
+ * anew every time). A DO guard recreates it when missing (a new connection, DISCARD, or a
+ * rollback of the transaction that created it); nothing is added to the database's own schemas.
  */
 function dirtyTruncation(
   tables: readonly TableInfo[],
@@ -180,25 +187,33 @@ function dirtyTruncation(
   restart: string,
 ): DirtyTruncation {
   const set = new Set(candidates);
-  const names = `ARRAY[${tables.map((table) => pg.escapeLiteral(quoted(table))).join(', ')}]::text[]`;
-  const probed = candidates.map((i) => tables[i] as TableInfo);
-  // edges: probe number (1-based, the ordinality below) → index of a table to truncate with it
-  const edges = candidates.flatMap((i, probe) => closure(tables, set, i).map((member) => [probe + 1, member]));
+  const marked = new Set<number>();
+  const probes = candidates.map((i, at) => {
+    const members = closure(tables, set, i);
+    for (const member of members) marked.add(member);
+    const marks = members.map((member) => `dirty[${member + 1}] := true;`).join(' ');
+    return `  IF ${probe(tables[i] as TableInfo, at + 1)} THEN ${marks} END IF;`;
+  });
+  const collects = [...marked]
+    .sort((a, b) => a - b)
+    .map(
+      (i) =>
+        `  IF dirty[${i + 1}] THEN list := list || ${pg.escapeLiteral(`, ${quoted(tables[i] as TableInfo)}`)}; chosen := chosen || ${i}; END IF;`,
+    );
   const body = (finish: string) => `
 DECLARE
-  names text[] := ${names};
-  chosen int[];
+  rel oid[] := ARRAY[${candidates.map((i) => (tables[i] as TableInfo).oid).join(', ')}]::oid[];
+  known oid[] := ARRAY[${tables.map((table) => table.oid).join(', ')}]::oid[];
+  parents oid[];
+  dirty boolean[] := array_fill(false, ARRAY[${tables.length}]);
+  list text := '';
+  chosen int[] := '{}';
 BEGIN
-  chosen := ARRAY(
-    SELECT DISTINCT edge.member
-      FROM unnest(ARRAY[${probed.map((table) => table.oid).join(', ')}]::oid[],
-                  ARRAY[${probed.map((table) => pg.escapeLiteral(table.kind)).join(', ')}]::text[]) WITH ORDINALITY AS t(rel, kind, probe)
-      JOIN unnest(ARRAY[${edges.map(([probe]) => probe).join(', ')}]::int[],
-                  ARRAY[${edges.map(([, member]) => member).join(', ')}]::int[]) AS edge(probe, member) ON edge.probe = t.probe
-     WHERE ${MAY_HOLD_ROWS}
-     ORDER BY 1);
-  IF cardinality(chosen) > 0 THEN
-    EXECUTE 'TRUNCATE ' || (SELECT string_agg(names[i + 1], ', ' ORDER BY i) FROM unnest(chosen) AS i) || ${pg.escapeLiteral(restart)};
+  parents := ARRAY(SELECT DISTINCT inhparent FROM pg_catalog.pg_inherits WHERE inhparent = ANY (rel) AND inhrelid <> ALL (known));
+${probes.join('\n')}
+${collects.join('\n')}
+  IF list <> '' THEN
+    EXECUTE 'TRUNCATE ' || substr(list, 3) || ${pg.escapeLiteral(restart)};
   END IF;
   ${finish}
 END`;

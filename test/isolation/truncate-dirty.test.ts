@@ -50,6 +50,25 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
     }
   });
 
+
+  it('probes an inheritance child on its own: the child holding rows is truncated, its empty parent is not', async () => {
+    await reference.db.truncate();
+    await reference.db.exec(`
+      CREATE TABLE "audit log" (id int, note text);
+      CREATE TABLE "audit log 2026" () INHERITS ("audit log");`);
+    try {
+      expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+      await reference.db.query(`INSERT INTO "audit log 2026" VALUES (1, 'tab\there')`);
+      const { truncated } = await reference.db.truncate({ onlyDirty: true });
+      expect(truncated).toEqual(['public.audit log 2026']);
+      expect(await count('"audit log"')).toBe(0);
+      await reference.db.query(`INSERT INTO "audit log" VALUES (2, 'parent')`);
+      expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual(['public.audit log']);
+      expect((await reference.db.truncate({ onlyDirty: true })).truncated).toEqual([]);
+    } finally {
+      await reference.db.exec('DROP TABLE "audit log" CASCADE');
+    }
+  });
   it('creates its function in the session once, then each truncation is one SELECT; the schemas stay untouched', async () => {
     await reference.db.truncate();
     const { pool, texts } = recordingPool(reference.db.connectionString);
