@@ -164,11 +164,17 @@ async function bracketed<T>(target: QueryRunner, bracket: Bracket, work: () => P
   return result;
 }
 
-function single(key: object | string, target: QueryRunner, inTransaction = false): Executor {
+/**
+ * An executor on one connection. `shared` names the catalog it shares (its template's) and
+ * passes on to the executors of its transactions: a clone's catalog is read once, whichever
+ * connection asks.
+ */
+function single(key: object | string, target: QueryRunner, inTransaction = false, shared?: string): Executor {
   const copyTarget: CopyTarget | undefined = canCopy(target) ? target : undefined;
   const named = prepares(target);
   const executor: Executor = {
     key,
+    shared,
     query: async (text, values) => {
       if (!inTransaction && busy.has(target)) await idle(target);
       return run(target, named, text, values);
@@ -184,7 +190,7 @@ function single(key: object | string, target: QueryRunner, inTransaction = false
     transaction: (work) => {
       if (inTransaction) return work(executor);
       return exclusive(target, () => {
-        const inner = single(key, target, true);
+        const inner = single(key, target, true, shared);
         const bracket = bracketOf(target);
         return bracket ? bracketed(target, bracket, () => work(inner)) : work(inner);
       });
@@ -234,9 +240,9 @@ function pooled(key: object | string, pool: PoolLike, end: () => Promise<void>, 
     // a pool's connections are pg clients (checked on the one a transaction gets)
     copy: undefined,
     copies: true,
-    withConnection: (work) => checkedOut(pool, (client) => work(single(key, client))),
+    withConnection: (work) => checkedOut(pool, (client) => work(single(key, client, false, shared))),
     transaction: (work) =>
-      checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true)))),
+      checkedOut(pool, (client) => bracketed(client, TRANSACTION, () => work(single(key, client, true, shared)))),
     end,
   };
 }

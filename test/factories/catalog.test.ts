@@ -97,6 +97,18 @@ describe('the catalog', () => {
     expect(await tableInfo(b, 'cat.teams')).toBe(shared);
   });
 
+  test("a clone's transactions and checked-out connections share its template's catalog", async () => {
+    const clone = { pool, connectionString: `${database.url}?clone=tx`, template: 'tpl_cat_tx' };
+    const executor = toExecutor(clone);
+    const shared = await tableInfo(executor, 'cat.teams');
+    expect(await executor.transaction((inner) => tableInfo(inner, 'cat.teams'))).toBe(shared);
+    expect(await executor.withConnection((inner) => tableInfo(inner, 'cat.teams'))).toBe(shared);
+    // nested: a transaction opened on a checked-out connection
+    expect(
+      await executor.withConnection((inner) => inner.transaction((nested) => tableInfo(nested, 'cat.teams'))),
+    ).toBe(shared);
+  });
+
   test('stays bounded however many databases a process sees', async () => {
     for (let index = 0; index < 40; index++) {
       const handle = { pool, connectionString: `${database.url}?database=${index}` };
