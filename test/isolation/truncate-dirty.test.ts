@@ -50,7 +50,6 @@ describe('truncateAll({ onlyDirty: true }): which tables count as dirty, and the
     }
   });
 
-
   it('probes an inheritance child on its own: the child holding rows is truncated, its empty parent is not', async () => {
     await reference.db.truncate();
     await reference.db.exec(`
