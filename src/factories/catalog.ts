@@ -1,7 +1,7 @@
 import { DATABASE_CATALOG, describe, TABLE_CATALOG, type TableInfo } from './columns.js';
-import { type Executor, renamePreparedStatements } from './queryable.js';
+import { type Executor, type RawRow, renamePreparedStatements } from './queryable.js';
 
-type RawRows = Record<string, string | null>[];
+type RawRows = RawRow[];
 
 /**
  * What is known of one database's tables: every user table, read in one query on first use,
@@ -11,6 +11,8 @@ type RawRows = Record<string, string | null>[];
 interface Catalog {
   all: Promise<ReadonlyMap<string, RawRows>> | undefined;
   readonly tables: Map<string, Promise<TableInfo>>;
+  /** The template whose clones share it, when they do. */
+  readonly template?: string;
 }
 
 /** Catalogs kept for databases named by a string, least recently used first. */
@@ -21,6 +23,25 @@ const MAX_DIVERGED = 256;
 const byObject = new WeakMap<object, Catalog>();
 const byString = new Map<string, Catalog>();
 const diverged = new Map<string, true>();
+
+/**
+ * Where the processes of one test run share what one of them read of a template's catalog (the
+ * kit's runner integrations pass it through the run's clone broker): a process per test file
+ * then reads the catalog once per run instead of once per file.
+ */
+export interface CatalogShare {
+  /** The rows some process of the run kept for the template named `key`, if any. */
+  get(key: string): Promise<readonly RawRow[] | undefined>;
+  /** Keeps the rows read for the template named `key`. */
+  put(key: string, rows: readonly RawRow[]): Promise<void>;
+}
+
+let share: CatalogShare | undefined;
+
+/** Shares the catalogs of templates through `next` from now on (undefined: this process only). */
+export function shareCatalogs(next: CatalogShare | undefined): void {
+  share = next;
+}
 
 /** Puts `key` last (most recently used), dropping the oldest beyond `max`: bounded however many databases a process sees. */
 function touch<T>(map: Map<string, T>, key: string, value: T, max: number): void {
@@ -46,15 +67,31 @@ function catalogOf(executor: Executor): Catalog {
     }
     return catalog;
   }
-  const catalog = byString.get(name) ?? { all: undefined, tables: new Map() };
+  const catalog = byString.get(name) ?? {
+    all: undefined,
+    tables: new Map(),
+    template: name === shared ? name : undefined,
+  };
   touch(byString, name, catalog, MAX_NAMED);
   return catalog;
 }
 
+/** The rows of every user table: kept by another process of the run for this template, or read. */
+async function allRows(executor: Executor, template: string | undefined): Promise<readonly RawRow[]> {
+  const from = share;
+  if (!from || template === undefined) return executor.query(DATABASE_CATALOG);
+  const kept = await from.get(template).catch(() => undefined);
+  if (kept) return kept;
+  const rows = await executor.query(DATABASE_CATALOG);
+  // not waited for: the first create of the file goes on meanwhile
+  from.put(template, rows).catch(() => undefined);
+  return rows;
+}
+
 /** Every user table's catalog rows, by the name it resolves by and by `schema.table`. */
-async function readAll(executor: Executor): Promise<ReadonlyMap<string, RawRows>> {
+async function readAll(executor: Executor, template: string | undefined): Promise<ReadonlyMap<string, RawRows>> {
   const tables = new Map<string, RawRows>();
-  for (const row of await executor.query(DATABASE_CATALOG)) {
+  for (const row of await allRows(executor, template)) {
     const names = [row.regclass ?? '', row.qualified ?? ''];
     let rows = tables.get(names[0] as string);
     if (!rows) {
@@ -68,7 +105,7 @@ async function readAll(executor: Executor): Promise<ReadonlyMap<string, RawRows>
 
 async function load(executor: Executor, catalog: Catalog, table: string): Promise<TableInfo> {
   if (!catalog.all) {
-    const all = readAll(executor);
+    const all = readAll(executor, catalog.template);
     catalog.all = all;
     all.catch(() => {
       if (catalog.all === all) catalog.all = undefined;

@@ -1,5 +1,5 @@
 export { DEFAULT_BATCH_SIZE, decodeRow, insertRows } from './bulk.js';
-export { forgetColumns, namedCatalogs, tableInfo } from './catalog.js';
+export { type CatalogShare, forgetColumns, namedCatalogs, shareCatalogs, tableInfo } from './catalog.js';
 export type { ColumnInfo, ColumnKind, TableInfo } from './columns.js';
 export {
   checkCopyThreshold,
@@ -32,7 +32,7 @@ export {
   type LintTarget,
   lintFactoryList,
 } from './lint.js';
-export type { Executor, QueryRunner } from './queryable.js';
+export type { Executor, QueryRunner, RawRow } from './queryable.js';
 export { toExecutor } from './queryable.js';
 export type * from './types.js';
 export { Checker, type CheckOptions } from './validation.js';

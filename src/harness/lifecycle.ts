@@ -1,6 +1,7 @@
 import { explainingLoss, type ServerRef } from '../connection/index.js';
 import type { Factories } from '../domain/index.js';
-import { FileClone, type IsolatedDatabase, type IsolationMode, isolateTest } from '../isolation/index.js';
+import type { RawRow } from '../factories/index.js';
+import { brokerClient, FileClone, type IsolatedDatabase, type IsolationMode, isolateTest } from '../isolation/index.js';
 import { attachRun, type HandOver } from './run.js';
 
 /** What a runner knows about a test when it ends. */
@@ -11,6 +12,33 @@ export interface TestEnd {
 
 function serverOf(handOver: HandOver): ServerRef {
   return { serverUrl: handOver.serverUrl, container: handOver.container };
+}
+
+/** The broker this process shares its template catalogs through (one run per process). */
+let sharing: string | undefined;
+
+/**
+ * Loads the factories, sharing what they read of the template's catalog with the run's other
+ * processes through its clone broker: a worker per test file reads it once per run.
+ */
+async function loadFactories(handOver: HandOver): Promise<typeof import('../domain/index.js')> {
+  const [domain, { shareCatalogs }] = await Promise.all([
+    import('../domain/index.js'),
+    import('../factories/index.js'),
+  ]);
+  const broker = handOver.broker;
+  if (broker && sharing !== `${broker.host}:${broker.port}`) {
+    sharing = `${broker.host}:${broker.port}`;
+    const client = brokerClient(broker);
+    shareCatalogs({
+      get: async (key) => {
+        const rows = await client.catalog(key);
+        return rows?.every((row) => typeof row === 'object' && row !== null) ? (rows as RawRow[]) : undefined;
+      },
+      put: (key, rows) => client.keepCatalog(key, [...rows]),
+    });
+  }
+  return domain;
 }
 
 function report(line: string): void {
@@ -35,7 +63,7 @@ export class TestScope {
   /** The trading-domain factories bound to this test's database (faker loads on first use). */
   async factories(): Promise<Factories> {
     if (!this.#factories) {
-      const { createFactories } = await import('../domain/index.js');
+      const { createFactories } = await loadFactories(this.handOver);
       const seed = this.handOver.seed;
       this.#factories = createFactories(this.db, seed === undefined ? {} : { seed });
     }

@@ -25,6 +25,17 @@ class BrokerClient {
     await this.#request({ op: 'release', name, keep });
   }
 
+  /** The catalog rows another worker of the run kept under `key`, if any. */
+  async catalog(key: string): Promise<unknown[] | undefined> {
+    const { rows } = await this.#request({ op: 'catalog', name: key });
+    return Array.isArray(rows) ? rows : undefined;
+  }
+
+  /** Keeps catalog rows under `key` for the run's other workers. */
+  async keepCatalog(key: string, rows: unknown[]): Promise<void> {
+    await this.#request({ op: 'catalog', name: key, rows });
+  }
+
   #gone(why: string): TimescaleTestkitError {
     const { host, port } = this.address;
     return new TimescaleTestkitError(

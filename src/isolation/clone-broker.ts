@@ -29,17 +29,23 @@ export interface BrokerAddress {
 export interface BrokerRequest {
   id: number;
   token: string;
-  op: 'claim' | 'release';
+  /** `catalog`: the rows kept under `name`, or, with `rows`, keep these (the first kept stay). */
+  op: 'claim' | 'release' | 'catalog';
   name?: string;
   keep?: boolean;
+  rows?: unknown[];
 }
 
 /** One response line to a worker. */
 export interface BrokerResponse {
   id: number;
   name?: string;
+  rows?: unknown[];
   error?: string;
 }
+
+/** Catalogs a broker keeps for its workers, at most (one per template in practice). */
+const MAX_CATALOGS = 4;
 
 /**
  * The run's clones, handed out from the process that made them (the runner's main process):
@@ -58,6 +64,7 @@ export class CloneBroker {
   readonly #idle: (() => void)[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #token = randomBytes(18).toString('base64url');
+  readonly #catalogs = new Map<string, unknown[]>();
   #server: Server | undefined;
   #making = 0;
   #dropping = false;
@@ -121,6 +128,16 @@ export class CloneBroker {
     }
     this.#toDrop.push(name);
     this.#drain();
+  }
+
+  /**
+   * What a worker read of the clones' catalog, kept for the run's other workers (a worker per
+   * file reads it once per run, not once per file): `rows` keeps them under `key` unless some
+   * are kept already; without `rows`, the rows kept, if any.
+   */
+  catalog(key: string, rows?: unknown[]): unknown[] | undefined {
+    if (rows && !this.#catalogs.has(key) && this.#catalogs.size < MAX_CATALOGS) this.#catalogs.set(key, rows);
+    return rows ? undefined : this.#catalogs.get(key);
   }
 
   /** Resolves once nothing is being made or dropped and the pool is full (benchmarks settle on it). */
@@ -237,7 +254,10 @@ export class CloneBroker {
       if (request.op === 'claim') response.name = await this.claim(socket);
       else if (request.op === 'release' && typeof request.name === 'string')
         await this.release(request.name, request.keep === true);
-      else throw new Error(`unknown request ${JSON.stringify(request.op)}`);
+      else if (request.op === 'catalog' && typeof request.name === 'string') {
+        const rows = this.catalog(request.name, Array.isArray(request.rows) ? request.rows : undefined);
+        if (rows) response.rows = rows;
+      } else throw new Error(`unknown request ${JSON.stringify(request.op)}`);
     } catch (error) {
       response.error = error instanceof Error ? error.message : String(error);
     }

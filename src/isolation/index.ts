@@ -1,3 +1,4 @@
+export { brokerClient } from './broker-client.js';
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
 export { type BrokerAddress, CloneBroker } from './clone-broker.js';
 export { ClientNotReleasedError, TestEndedError } from './ended.js';

@@ -6,6 +6,8 @@ import {
   FactoryError,
   forgetColumns,
   namedCatalogs,
+  type RawRow,
+  shareCatalogs,
   tableInfo,
   toExecutor,
 } from '../../src/factories/index.js';
@@ -107,6 +109,55 @@ describe('the catalog', () => {
     expect(
       await executor.withConnection((inner) => inner.transaction((nested) => tableInfo(nested, 'cat.teams'))),
     ).toBe(shared);
+  });
+
+  test("shares a template's catalog with the run's other processes: read by the first, then taken from the share", async () => {
+    const kept = new Map<string, readonly RawRow[]>();
+    const asked: string[] = [];
+    shareCatalogs({
+      get: async (key) => {
+        asked.push(key);
+        return kept.get(key);
+      },
+      put: async (key, rows) => {
+        kept.set(key, rows);
+      },
+    });
+    try {
+      const reads = { count: 0 };
+      const countingPool = {
+        query: (text: string, values?: unknown[]) => {
+          if (text.includes('pg_attribute')) reads.count++;
+          return pool.query(text, values);
+        },
+        connect: () => pool.connect(),
+      } as unknown as pg.Pool;
+      const clone = (name: string, tpl: string) => ({
+        pool: countingPool,
+        connectionString: `${database.url}?share=${name}`,
+        template: tpl,
+      });
+      // the first process: nothing kept yet, so it reads and keeps the rows
+      const first = await tableInfo(toExecutor(clone('a', 'tpl_share')), 'cat.players');
+      expect(reads.count).toBe(1);
+      await expect.poll(() => kept.has('template tpl_share')).toBe(true);
+      // another process (here: another template name, so nothing is in this process's memory)
+      kept.set('template tpl_share_2', kept.get('template tpl_share') ?? []);
+      const second = await tableInfo(toExecutor(clone('b', 'tpl_share_2')), 'cat.players');
+      expect(reads.count).toBe(1);
+      expect(second.columns).toEqual(first.columns);
+      expect(asked).toEqual(['template tpl_share', 'template tpl_share_2']);
+      // a database of its own (no template) never asks the share
+      await tableInfo(toExecutor({ pool: countingPool, connectionString: `${database.url}?share=own` }), 'cat.teams');
+      expect(asked).toHaveLength(2);
+      expect(reads.count).toBe(2);
+      // a share that fails is the same as none: the catalog is read
+      shareCatalogs({ get: () => Promise.reject(new Error('gone')), put: () => Promise.reject(new Error('gone')) });
+      await tableInfo(toExecutor(clone('c', 'tpl_share_3')), 'cat.teams');
+      expect(reads.count).toBe(3);
+    } finally {
+      shareCatalogs(undefined);
+    }
   });
 
   test('stays bounded however many databases a process sees', async () => {

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplate } from '../../src/index.js';
-import { type BrokerAddress, brokerPrefix, Template } from '../../src/isolation/index.js';
+import { type BrokerAddress, brokerClient, brokerPrefix, Template } from '../../src/isolation/index.js';
 import { parseMarker } from '../../src/isolation/marker.js';
 import { databaseRows, serverUrl, urlFor } from '../support/server.js';
 
@@ -135,6 +135,26 @@ describe('the clone broker', () => {
 
       const unknown = await rawExchange({ host, port, token }, [JSON.stringify({ id: 2, token, op: 'shred' })], 300);
       expect(JSON.parse(unknown.answers[0] ?? '{}')).toMatchObject({ id: 2, error: expect.stringMatching(/unknown/) });
+    } finally {
+      await broker.stop();
+      await template.dropRun();
+    }
+  });
+
+  it("keeps the first catalog a worker read for the run's other workers", async () => {
+    const broker = await template.brokerClones(1);
+    try {
+      const client = brokerClient(broker.address);
+      expect(await client.catalog('template a')).toBeUndefined();
+      await client.keepCatalog('template a', [{ name: 'id' }]);
+      // a later copy (another worker that read it meanwhile) does not replace it
+      await client.keepCatalog('template a', [{ name: 'other' }]);
+      expect(await client.catalog('template a')).toEqual([{ name: 'id' }]);
+      expect(await client.catalog('template b')).toBeUndefined();
+      // a bounded number of templates: a worker cannot grow the main process without limit
+      for (const key of ['b', 'c', 'd', 'e', 'f']) await client.keepCatalog(`template ${key}`, [{ key }]);
+      expect(await client.catalog('template d')).toEqual([{ key: 'd' }]);
+      expect(await client.catalog('template e')).toBeUndefined();
     } finally {
       await broker.stop();
       await template.dropRun();
