@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { CopyStreamQuery } from 'pg-copy-streams';
 
 /** A client COPY can stream through: pg's own connection underneath (see {@link canCopy}). */
 export interface CopyTarget {
-  query(stream: ReturnType<typeof copyFrom>): unknown;
+  query(stream: CopyStreamQuery): unknown;
 }
 
 /**
@@ -26,6 +26,8 @@ export function canCopy(target: unknown): target is CopyTarget {
  * COPY wrote nothing; a transaction around it is left for the caller to roll back.
  */
 export async function copyIn(target: CopyTarget, sql: string, chunks: Iterable<Buffer>): Promise<number> {
+  // loaded on the first COPY: a process whose lists stay small never loads it
+  const { from: copyFrom } = await import('pg-copy-streams');
   const stream = copyFrom(sql);
   // a pg client returns the stream; a wrapper (the per-test connection's lease) a promise of it
   const submitted = target.query(stream);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, type ResolvedTestkitConfig, type TestkitConfig } from '../config/index.js';
+import type { ResolvedTestkitConfig, TestkitConfig } from '../config/index.js';
 import {
   explainLostServer,
   forgetServerExit,
@@ -101,9 +101,13 @@ export async function prepareRun(
   inline: TestkitConfig = {},
   { workers = 1, log = (line) => process.stderr.write(`${line}\n`) }: PrepareOptions = {},
 ): Promise<PreparedRun> {
+  // loaded here, not at the top: test workers import this module too, and never read the
+  // configuration, migrate or start a container
+  const [{ loadConfig }, container] = await Promise.all([
+    import('../config/index.js'),
+    import('../container/index.js'),
+  ]);
   const config = await loadConfig(root, inline);
-  // loaded here, not at the top: test workers import this module too, and never start a container
-  const container = await import('../container/index.js');
   const server = config.url ? undefined : await container.startTimescale(config.container);
   const serverUrl = config.url ?? (server as StartedTimescale).connectionString;
   const host = new URL(serverUrl).hostname;

@@ -1,7 +1,7 @@
 // The template database itself: found by its migrations hash, or built, migrated and sealed,
 // under an advisory lock so that concurrent runs build it once.
 import pg from 'pg';
-import { checkout, connectClient, createPool } from '../connection/index.js';
+import { checkout, connectClient, createPool, withDatabase } from '../connection/index.js';
 import { createDatabaseLikeOfficial } from '../contract/index.js';
 import { currentRunId, logger, timed } from '../env/index.js';
 import {
@@ -35,15 +35,9 @@ export interface BuiltTemplate {
   report: MigrationReport | undefined;
 }
 
-export function urlWithDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
 /** Keeps TimescaleDB's scheduler and every other session out of a database about to be a template. */
 async function seal(admin: pg.Pool, serverUrl: string, name: string): Promise<void> {
-  const client = await connectClient(urlWithDatabase(serverUrl, name), `template ${name}`);
+  const client = await connectClient(withDatabase(serverUrl, name), `template ${name}`);
   try {
     await stopBackgroundWorkers(client);
   } finally {
@@ -84,7 +78,7 @@ export async function findOrBuild(serverUrl: string, options: BuildOptions): Pro
     if (existing) await dropDatabase(admin, name);
     await timed(debug, `template ${name} built${migrator.name ? ` by ${migrator.name}` : ''}`, async () => {
       await createDatabaseLikeOfficial(admin, serverUrl, name, options.extensions);
-      const result: unknown = await migrator.migrate(urlWithDatabase(serverUrl, name));
+      const result: unknown = await migrator.migrate(withDatabase(serverUrl, name));
       if (isMigrationReport(result)) report = result;
       await seal(admin, serverUrl, name);
       await markDatabase(admin, name, {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createPool } from '../connection/index.js';
+import { createPool, withDatabase } from '../connection/index.js';
 import type { PoolSize, StartedTimescale } from '../container/index.js';
 import { currentRunId, logger } from '../env/index.js';
 import type { MigrationReport, MigrationsSource } from '../migrate/index.js';
@@ -10,7 +10,6 @@ import { type BrokerAddress, CloneBroker } from './clone-broker.js';
 import { type DatabaseMarker, trustHost } from './marker.js';
 import { cloneName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
-import { findOrBuild, urlWithDatabase } from './template-build.js';
 import { TestDatabase, warmPool } from './test-database.js';
 
 interface ReadyClone {
@@ -100,6 +99,8 @@ export class Template {
 
   /** @internal */
   static async build(serverUrl: string, options: TemplateOptions): Promise<Template> {
+    // loaded here: test workers only attach to the run's template, and never load the migrations
+    const { findOrBuild } = await import('./template-build.js');
     const { name, built, report } = await findOrBuild(serverUrl, options);
     const template = new Template(serverUrl, name, options, { built, ...(report ? { report } : {}) });
     await template.dropLeftovers(options.leftoverAgeMs ?? 3_600_000);
@@ -123,7 +124,7 @@ export class Template {
   /** `name`, and a pool on it with one connection open (none if connecting failed: made on use). */
   #warmed(naming: Promise<string>): Promise<ReadyClone> {
     const ready = naming.then(async (name) => {
-      const url = urlWithDatabase(this.serverUrl, name);
+      const url = withDatabase(this.serverUrl, name);
       const pool = await warmPool(name, url, this.#poolSize).catch(() => undefined);
       return { name, pool };
     });
@@ -191,7 +192,7 @@ export class Template {
     debug(`clone ${name} handed out ${(performance.now() - started).toFixed(1)}ms`);
     return new TestDatabase({
       name,
-      connectionString: urlWithDatabase(this.serverUrl, name),
+      connectionString: withDatabase(this.serverUrl, name),
       template: this.name,
       ...(this.#poolSize ? { pool: this.#poolSize } : {}),
       openPool: pool,
