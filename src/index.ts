@@ -21,6 +21,7 @@ export {
   LockTimeoutError,
   listContainers,
   type PoolSize,
+  PortTakenError,
   type PrunedContainer,
   type PruneOptions,
   pruneContainers,

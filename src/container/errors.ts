@@ -25,6 +25,28 @@ export class DockerUnavailableError extends TimescaleTestkitError {
   }
 }
 
+/** Docker could not publish the server's port: every host port it picked was held by another process. */
+export class PortTakenError extends TimescaleTestkitError {
+  readonly image: string;
+  readonly attempts: number;
+
+  constructor(image: string, attempts: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'PORT_TAKEN',
+      [
+        `Docker could not publish the port of the ${image} container in ${attempts} starts: ${reason}`,
+        'Docker picks host ports in order from the start of the ephemeral range, where the machine also',
+        'opens its client sockets. Reserve the first ports of that range for Docker (e.g. `sysctl -w',
+        'net.ipv4.ip_local_reserved_ports=32768-34767`), or free the ports the other processes hold.',
+      ].join('\n'),
+      { cause },
+    );
+    this.image = image;
+    this.attempts = attempts;
+  }
+}
+
 export interface StartupFailure {
   containerId?: string | undefined;
   /** Set when the container exited while starting. */

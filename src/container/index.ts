@@ -10,7 +10,7 @@ export {
   TIMESCALEDB_RELEASE,
 } from '../image/index.js';
 export { type EngineProbe, type ImageAvailability, probeEngine } from './docker.js';
-export { DockerUnavailableError, ExtensionMissingError, StartupTimeoutError } from './errors.js';
+export { DockerUnavailableError, ExtensionMissingError, PortTakenError, StartupTimeoutError } from './errors.js';
 export { verifyExtensions } from './extensions.js';
 export { LockTimeoutError } from './lock.js';
 export {

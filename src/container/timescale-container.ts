@@ -7,12 +7,13 @@ import { ServerGoneError } from '../connection/index.js';
 import { KIT_VERSION, kitStateDir, logger, timed } from '../env/index.js';
 import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
-import { StartupTimeoutError } from './errors.js';
+import { PortTakenError, StartupTimeoutError } from './errors.js';
 import { applyOfficialInit, verifyExtensions } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
 import { withFileLock } from './lock.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
+import { isPortTaken, START_ATTEMPTS, startRetrying } from './start-retry.js';
 import { StartedTimescale } from './started.js';
 import { exitOf } from './watch.js';
 
@@ -87,6 +88,13 @@ async function dataDirectory(client: ContainerRuntimeClient, image: string): Pro
   return dataDirectoryMount((await client.image.inspect(name)).Config, image);
 }
 
+/** Stops and removes a container this start created (errors ignored: it may be half made). */
+async function removeContainer(client: ContainerRuntimeClient, id: string): Promise<void> {
+  const leftover = client.container.getById(id);
+  await client.container.stop(leftover, { timeout: 0 }).catch(() => undefined);
+  await client.container.remove(leftover, { removeVolumes: true }).catch(() => undefined);
+}
+
 function serverCommand(options: ResolvedTimescaleOptions): string[] {
   const command = ['postgres'];
   for (const [key, value] of Object.entries(options.settings)) command.push('-c', `${key}=${value}`);
@@ -121,13 +129,22 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
 
   let started: StartedPostgreSqlContainer;
   try {
-    started = await timed(debug, 'container start', () => container.start());
+    started = await startRetrying(
+      () => timed(debug, 'container start', () => container.start()),
+      async (error, attempt) => {
+        // the container was created but never started: nothing in it to keep or reuse
+        const created = container.containerId;
+        container.containerId = undefined;
+        if (created) await removeContainer(client, created);
+        debug(`start ${attempt} failed, Docker could not bind the host port it picked: ${String(error)}`);
+      },
+    );
   } catch (error) {
-    if (container.containerId && !options.reuse) {
-      const leftover = client.container.getById(container.containerId);
-      await client.container.stop(leftover, { timeout: 0 }).catch(() => undefined);
-      await client.container.remove(leftover, { removeVolumes: true }).catch(() => undefined);
+    const portTaken = isPortTaken(error);
+    if (container.containerId && (!options.reuse || portTaken)) {
+      await removeContainer(client, container.containerId);
     }
+    if (portTaken) throw new PortTakenError(options.image, START_ATTEMPTS, error);
     if (error instanceof ContainerNotReady) {
       throw new StartupTimeoutError(options.image, options.startupTimeoutMs, error.logLines, error, {
         containerId: container.containerId,
