@@ -27,8 +27,9 @@ async function loadFactories(handOver: HandOver): Promise<typeof import('../doma
     import('../factories/index.js'),
   ]);
   const broker = handOver.broker;
-  if (broker && sharing !== `${broker.host}:${broker.port}`) {
-    sharing = `${broker.host}:${broker.port}`;
+  const address = broker && `${broker.host}:${broker.port}`;
+  if (broker && sharing !== address) {
+    sharing = address;
     const client = brokerClient(broker);
     shareCatalogs({
       get: async (key) => {

@@ -187,14 +187,14 @@ function dirtyTruncation(
   restart: string,
 ): DirtyTruncation {
   const set = new Set(candidates);
-  const marked = new Set<number>();
   const probes = candidates.map((i, at) => {
-    const members = closure(tables, set, i);
-    for (const member of members) marked.add(member);
-    const marks = members.map((member) => `dirty[${member + 1}] := true;`).join(' ');
+    const marks = closure(tables, set, i)
+      .map((member) => `dirty[${member + 1}] := true;`)
+      .join(' ');
     return `  IF ${probe(tables[i] as TableInfo, at + 1)} THEN ${marks} END IF;`;
   });
-  const collects = [...marked]
+  // every candidate is in its own closure: each may be marked, in catalog order
+  const collects = [...candidates]
     .sort((a, b) => a - b)
     .map(
       (i) =>

@@ -57,7 +57,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A `{ query }` target that counts the catalog reads going through it. */
+/** A `{ query, connect }` target that counts the catalog reads going through it (as a handle's pool, too). */
 function counting() {
   const reads = { count: 0 };
   const target = {
@@ -65,6 +65,7 @@ function counting() {
       if (text.includes('pg_attribute')) reads.count++;
       return pool.query(text, values);
     },
+    connect: () => pool.connect(),
   };
   return { target, reads };
 }
@@ -124,14 +125,8 @@ describe('the catalog', () => {
       },
     });
     try {
-      const reads = { count: 0 };
-      const countingPool = {
-        query: (text: string, values?: unknown[]) => {
-          if (text.includes('pg_attribute')) reads.count++;
-          return pool.query(text, values);
-        },
-        connect: () => pool.connect(),
-      } as unknown as pg.Pool;
+      const { target, reads } = counting();
+      const countingPool = target as unknown as pg.Pool;
       const clone = (name: string, tpl: string) => ({
         pool: countingPool,
         connectionString: `${database.url}?share=${name}`,
