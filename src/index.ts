@@ -25,6 +25,7 @@ export {
   type PrunedContainer,
   type PruneOptions,
   pruneContainers,
+  type RouteKind,
   type StartedTimescale,
   StartupTimeoutError,
   type StopOptions,

@@ -186,7 +186,10 @@ export const CHECKS: readonly Check[] = [
       }
       state.target = state.server.connectionString;
       const took = formatDuration(performance.now() - started);
-      return pass(`started and answered at ${state.server.host}:${state.server.port} in ${took} (removed at the end)`);
+      const via = state.server.route === 'direct' ? ", the container's own address" : '';
+      return pass(
+        `started and answered at ${state.server.host}:${state.server.port}${via} in ${took} (removed at the end)`,
+      );
     },
   },
   {

@@ -173,8 +173,11 @@ export async function upCommand(argv: readonly string[], io: CliIo): Promise<num
   const config = await loadConfig(io.cwd, {}, { requireMigrations: false });
   if (config.url)
     note(io, 'TIMESCALE_TESTKIT_URL (or `url` in the config) is set: tests use that server, not this one');
+  // the URL is for other programs (psql, the application, a GUI): the published loopback port
+  // is the address every one of them reaches
   const options: TimescaleOptions = {
     ...config.container,
+    direct: false,
     ...(values.image ? { image: values.image } : {}),
     ...(values.detach ? { reuse: true } : values.reuse === undefined ? {} : { reuse: values.reuse }),
   };

@@ -13,3 +13,4 @@ export {
   serverAddress,
 } from './server-gone.js';
 export { type Connection, connectionOf, type DatabaseHandle, type SqlTarget } from './sql-target.js';
+export { isTrustedHost, trustHost } from './trusted-hosts.js';

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -150,11 +151,39 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Runs `work`; a lost server becomes a {@link ServerGoneError}. */
+/** Servers this process knows are gone, by container id (or URL). */
+const knownGone = new Map<string, ServerGoneError>();
+
+/**
+ * The error of a server known to be gone: met by this process, or recorded by the run's
+ * watcher (one stat while the record is absent).
+ */
+function goneAlready(ref: ServerRef): ServerGoneError | undefined {
+  const key = ref.container?.id ?? ref.serverUrl;
+  const known = knownGone.get(key);
+  if (known || !ref.container || !existsSync(recordPath(ref.container.id))) return known;
+  try {
+    const gone = new ServerGoneError(JSON.parse(readFileSync(recordPath(ref.container.id), 'utf8')) as ServerExit);
+    knownGone.set(key, gone);
+    return gone;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `work`; a lost server becomes a {@link ServerGoneError}. Once the server is known to be
+ * gone, work on it fails at once: a new connection to a dead container's own address is not
+ * refused, it waits seconds for the address to stop resolving.
+ */
 export async function explainingLoss<T>(ref: ServerRef, work: () => Promise<T>): Promise<T> {
+  const known = goneAlready(ref);
+  if (known) throw known;
   try {
     return await work();
   } catch (error) {
-    throw (await explainLostServer(ref, error)) ?? error;
+    const explained = await explainLostServer(ref, error);
+    if (explained) knownGone.set(ref.container?.id ?? ref.serverUrl, explained);
+    throw explained ?? error;
   }
 }

@@ -31,6 +31,7 @@ export {
   type PruneOptions,
   pruneContainers,
 } from './prune.js';
+export type { RouteKind } from './route.js';
 export {
   describeServer,
   type ServerInfo,

@@ -1,9 +1,10 @@
 import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type pg from 'pg';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { createPool, type ServerExit, serverAddress } from '../connection/index.js';
+import { createPool, type ServerExit, serverAddress, trustHost } from '../connection/index.js';
 import { logger } from '../env/index.js';
 import type { PoolSize } from './options.js';
+import { type Route, type RouteKind, routed } from './route.js';
 import { type ServerInfo, type TimescaleEdition, versionsOf } from './server-info.js';
 import { exitOf, type WatchedContainer, watchExit } from './watch.js';
 
@@ -12,6 +13,8 @@ const debug = logger('container');
 export interface StartedTimescaleInit {
   client: ContainerRuntimeClient;
   container: StartedPostgreSqlContainer;
+  /** How this machine reaches the server: the container's own address or the published port. */
+  route: Route;
   image: string;
   runId: string;
   configHash: string;
@@ -35,10 +38,15 @@ export class StartedTimescale implements AsyncDisposable {
   readonly #init: StartedTimescaleInit;
   readonly #pools = new Set<pg.Pool>();
   readonly #unwatch = new Set<() => void>();
+  readonly #url: string;
   #stopping: Promise<void> | undefined;
 
   constructor(init: StartedTimescaleInit) {
     this.#init = init;
+    this.#url = routed(init.container.getConnectionUri(), init.route);
+    // the guard counts a server the kit started as safe, wherever it is reached (the container's
+    // own address on the direct route, a remote engine's host)
+    trustHost(init.route.host);
   }
 
   get id(): string {
@@ -47,10 +55,22 @@ export class StartedTimescale implements AsyncDisposable {
   get image(): string {
     return this.#init.image;
   }
+  /** The host the kit connects to: the container's own address on the direct route. */
   get host(): string {
-    return this.#init.container.getHost();
+    return this.#init.route.host;
   }
   get port(): number {
+    return this.#init.route.port;
+  }
+  /**
+   * `direct` when connections go to the container's own address (Docker Engine on Linux),
+   * `published` when they go through the host port Docker publishes.
+   */
+  get route(): RouteKind {
+    return this.#init.route.kind;
+  }
+  /** The host port Docker publishes (bound to loopback on a local engine), whatever the route. */
+  get publishedPort(): number {
     return this.#init.container.getPort();
   }
   get database(): string {
@@ -92,7 +112,7 @@ export class StartedTimescale implements AsyncDisposable {
     return this.#init.server.encoding;
   }
   get connectionString(): string {
-    return this.#init.container.getConnectionUri();
+    return this.#url;
   }
   get stopped(): boolean {
     return this.#stopping !== undefined;

@@ -13,13 +13,16 @@ import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_
 import { withFileLock } from './lock.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
 import { ContainerNotReady, type Credentials, ServerReadyWaitStrategy } from './readiness.js';
+import { chooseRoute, type Route, routed } from './route.js';
 import { isPortTaken, START_ATTEMPTS, startRetrying } from './start-retry.js';
 import { StartedTimescale } from './started.js';
 import { exitOf } from './watch.js';
 
 const debug = logger('container');
 
+/** Reused servers this process started, by configuration and route wish. */
 const running = new Map<string, Promise<StartedTimescale>>();
+const runningKey = (options: ResolvedTimescaleOptions) => `${options.configHash}:${options.direct}`;
 
 /**
  * PostgreSqlContainer with an init process as PID 1 (the postmaster would take a reaped
@@ -101,6 +104,26 @@ function serverCommand(options: ResolvedTimescaleOptions): string[] {
   return command;
 }
 
+/** The server's port inside the container (the image's default, which the kit keeps). */
+const SERVER_PORT = 5432;
+
+/** The container's own address where this machine reaches it, else its published port. */
+function routeTo(
+  started: StartedPostgreSqlContainer,
+  client: ContainerRuntimeClient,
+  options: ResolvedTimescaleOptions,
+): Promise<Route> {
+  const network = started.getNetworkNames()[0];
+  const ip = network === undefined ? '' : started.getIpAddress(network);
+  return chooseRoute({
+    wanted: options.direct,
+    platform: process.platform,
+    localEngine: isLocalEngine(client),
+    own: ip ? { host: ip, port: SERVER_PORT } : undefined,
+    published: { host: started.getHost(), port: started.getPort() },
+  });
+}
+
 async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimescale> {
   const client = await timed(debug, 'docker connect', () => connectDocker(options.dockerTimeoutMs));
   const password = options.password ?? (options.reuse ? await reusePassword(options.configHash) : randomPassword());
@@ -159,16 +182,19 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
   // testcontainers calls containerCreated only for a container it created, not for one it reused
   const reused = options.reuse && container.containerId === undefined;
   try {
+    const route = await timed(debug, 'route chosen', () => routeTo(started, client, options));
+    const url = routed(started.getConnectionUri(), route);
     const extensions = await timed(debug, 'extensions verified', () =>
-      verifyExtensions(started.getConnectionUri(), options.extensions, options.image),
+      verifyExtensions(url, options.extensions, options.image),
     );
     const server = await timed(debug, 'official init applied', () =>
-      applyOfficialInit(started.getConnectionUri(), options.extensions, options.image),
+      applyOfficialInit(url, options.extensions, options.image),
     );
-    debug(`ready ${started.getHost()}:${started.getPort()} ${JSON.stringify(extensions)}`);
+    debug(`ready ${route.host}:${route.port} (${route.kind}) ${JSON.stringify(extensions)}`);
     return new StartedTimescale({
       client,
       container: started,
+      route,
       image: options.image,
       runId: options.runId,
       configHash: options.configHash,
@@ -177,7 +203,7 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
       extensions,
       server,
       poolDefaults: options.pool,
-      onStop: () => running.delete(options.configHash),
+      onStop: () => running.delete(runningKey(options)),
     });
   } catch (error) {
     const exit = await exitOf(client, {
@@ -239,6 +265,10 @@ export class TimescaleContainer {
   withPool(pool: { max?: number; min?: number }): this {
     return this.#with({ pool });
   }
+  /** Whether to connect to the container's own address when reachable (default true). */
+  withDirectRoute(direct = true): this {
+    return this.#with({ direct });
+  }
 
   /**
    * Starts the container, or, with reuse, finds the one an earlier run left for the same
@@ -247,13 +277,14 @@ export class TimescaleContainer {
   start(): Promise<StartedTimescale> {
     const options = resolveOptions(this.#options);
     if (!options.reuse) return launch(options);
-    const existing = running.get(options.configHash);
+    const key = runningKey(options);
+    const existing = running.get(key);
     if (existing) return existing;
     const starting = withFileLock(`container-${options.configHash}`, () => launch(options), {
       timeoutMs: options.startupTimeoutMs + 30_000,
     });
-    running.set(options.configHash, starting);
-    starting.catch(() => running.delete(options.configHash));
+    running.set(key, starting);
+    starting.catch(() => running.delete(key));
     return starting;
   }
 }

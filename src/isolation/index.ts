@@ -1,9 +1,10 @@
+export { trustHost } from '../connection/index.js';
 export { brokerClient } from './broker-client.js';
 export { dropLeftoverClones, dropStaleTemplates } from './cleanup.js';
 export { type BrokerAddress, CloneBroker } from './clone-broker.js';
 export { ClientNotReleasedError, TestEndedError } from './ended.js';
 export { CloneError, TransactionModeError, UnsafeDatabaseError } from './errors.js';
-export { assertDisposable, isSafeHost, MARKER_PREFIX, trustHost } from './marker.js';
+export { assertDisposable, isSafeHost, MARKER_PREFIX } from './marker.js';
 export { brokerPrefix, cloneName, runPrefix, sharedPrefix, templateName } from './names.js';
 export { beginTestTransaction, PinnedPool, type TestTransaction } from './pinned-pool.js';
 export { SharedClonePool } from './shared-clones.js';

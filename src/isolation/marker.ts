@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Connection } from '../connection/index.js';
+import { type Connection, isTrustedHost } from '../connection/index.js';
 import { envFlag } from '../env/index.js';
 import { UnsafeDatabaseError } from './errors.js';
 
@@ -48,18 +48,11 @@ export function parseMarker(comment: string | null | undefined): DatabaseMarker 
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
-const trustedHosts = new Set<string>();
 
-/** Hosts of servers the kit started or was explicitly pointed at; they count as safe. */
-export function trustHost(host: string): void {
-  trustedHosts.add(host);
-}
-
-function trustedFromEnv(): string[] {
-  const hosts = process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS?.split(',') ?? [];
+/** The host of env TIMESCALE_TESTKIT_URL, the server the run was pointed at. */
+function configuredHost(): string | undefined {
   const url = process.env.TIMESCALE_TESTKIT_URL;
-  if (url) hosts.push(new URL(url).hostname);
-  return hosts.map((host) => host.trim()).filter(Boolean);
+  return url ? new URL(url).hostname : undefined;
 }
 
 export function isSafeHost(host: string): boolean {
@@ -67,8 +60,8 @@ export function isSafeHost(host: string): boolean {
     LOOPBACK.has(host) ||
     host.startsWith('/') ||
     /^127(\.\d{1,3}){3}$/.test(host) ||
-    trustedHosts.has(host) ||
-    trustedFromEnv().includes(host)
+    isTrustedHost(host) ||
+    host === configuredHost()
   );
 }
 

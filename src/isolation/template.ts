@@ -7,7 +7,7 @@ import { cloneDatabase, dropDatabase, markKept } from './admin.js';
 import { brokerClient } from './broker-client.js';
 import { dropLeftoverClones, dropRunClones, dropStaleTemplates } from './cleanup.js';
 import { type BrokerAddress, CloneBroker } from './clone-broker.js';
-import { type DatabaseMarker, trustHost } from './marker.js';
+import type { DatabaseMarker } from './marker.js';
 import { cloneName } from './names.js';
 import { claimShared, SharedClonePool } from './shared-clones.js';
 import { TestDatabase, warmPool } from './test-database.js';
@@ -271,6 +271,5 @@ export class Template {
  */
 export async function createTemplate(server: StartedTimescale | string, options: TemplateOptions): Promise<Template> {
   const serverUrl = typeof server === 'string' ? server : server.connectionString;
-  if (typeof server !== 'string') trustHost(server.host);
   return Template.build(serverUrl, options);
 }

@@ -15,7 +15,7 @@ describe('readiness', () => {
   it('is a query answered with the container’s credentials, checked from the host', async () => {
     const client = await getContainerRuntimeClient();
     const ports = new BoundPorts();
-    ports.setBinding(5432, server.port);
+    ports.setBinding(5432, server.publishedPort);
     const credentials = { username: server.username, password: server.password, database: server.database };
     const strategy = new ServerReadyWaitStrategy(() => credentials).withStartupTimeout(5_000);
     expect(strategy.isStartupTimeoutSet()).toBe(true);
@@ -26,7 +26,7 @@ describe('readiness', () => {
   it('runs out of time with the container’s last log lines when no query is answered', async () => {
     const client = await getContainerRuntimeClient();
     const ports = new BoundPorts();
-    ports.setBinding(5432, server.port);
+    ports.setBinding(5432, server.publishedPort);
     const wrong = { username: server.username, password: 'not-the-password', database: server.database };
     const error = await new ServerReadyWaitStrategy(() => wrong)
       .withStartupTimeout(1_000)
@@ -34,7 +34,7 @@ describe('readiness', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerNotReady);
     const failure = error as ContainerNotReady;
-    expect(failure.message).toBe(`no answer on port ${server.port} within 1000 ms`);
+    expect(failure.message).toBe(`no answer on port ${server.publishedPort} within 1000 ms`);
     expect(failure.exitCode).toBeUndefined();
     const log = failure.logLines.join('\n');
     // the newest lines: the refused attempts themselves (the start's lines may be older than the

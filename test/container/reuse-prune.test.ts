@@ -28,12 +28,31 @@ describe('reuse', () => {
       expect(again.id).toBe(first.id);
       expect(again.reused).toBe(true);
       expect(again.password).toBe(first.password);
+      // the route is chosen again for a found container: its own address, as on the first start
+      expect([again.route, again.host]).toEqual([first.route, first.host]);
       const rows = await again.pool().query("SELECT to_regclass('survives') AS t");
       expect(rows.rows[0]?.t).toBe('survives');
     } finally {
       await again.stop({ remove: true });
     }
     expect((await listContainers()).map((c) => c.id)).not.toContain(first.id);
+  });
+});
+
+describe('the direct route option', () => {
+  it('is on by default, off with TIMESCALE_TESTKIT_DIRECT=0, and the option wins over the env', () => {
+    const saved = process.env.TIMESCALE_TESTKIT_DIRECT;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.TIMESCALE_TESTKIT_DIRECT;
+      else process.env.TIMESCALE_TESTKIT_DIRECT = saved;
+    });
+    delete process.env.TIMESCALE_TESTKIT_DIRECT;
+    expect(resolveOptions({}).direct).toBe(true);
+    process.env.TIMESCALE_TESTKIT_DIRECT = '0';
+    expect(resolveOptions({}).direct).toBe(false);
+    expect(resolveOptions({ direct: true }).direct).toBe(true);
+    // not a property of the container: both routes reach the same reused one
+    expect(resolveOptions({}).configHash).toBe(resolveOptions({ direct: true }).configHash);
   });
 });
 

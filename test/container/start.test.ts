@@ -79,6 +79,28 @@ describe('startTimescale', () => {
     await Promise.all([pool.end(), other.end()]);
   });
 
+  it("connects to the container's own address, and to the published port when told to", async () => {
+    const client = await getContainerRuntimeClient();
+    const inspected = await client.container.inspect(client.container.getById(db.id));
+    const ip = Object.values(inspected.NetworkSettings.Networks)[0]?.IPAddress;
+    // Docker Engine on this Linux machine: the bridge address answers from the host
+    expect(db.route).toBe('direct');
+    expect(db.host).toBe(ip);
+    expect(db.port).toBe(5432);
+    expect(db.publishedPort).toBe(Number(inspected.NetworkSettings.Ports['5432/tcp']?.[0]?.HostPort));
+    const published = await new TimescaleContainer().withExtensions([]).withDirectRoute(false).start();
+    onTestFinished(() => published.stop());
+    expect(published.route).toBe('published');
+    expect(published.port).toBe(published.publishedPort);
+    expect(published.host).not.toBe(ip);
+    for (const server of [db, published]) {
+      const pool = server.pool();
+      const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows[0]?.one).toBe(1);
+      await pool.end();
+    }
+  });
+
   it('binds the mapped port to loopback on a local engine and labels the container', async () => {
     const client = await getContainerRuntimeClient();
     const inspected = await client.container.inspect(client.container.getById(db.id));

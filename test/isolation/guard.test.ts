@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { truncateAll, UnsafeDatabaseError } from '../../src/index.js';
 import { isSafeHost, trustHost } from '../../src/isolation/index.js';
 import { scratchDatabase } from '../support/server.js';
@@ -62,11 +62,18 @@ describe('safeguard', () => {
     expect(isSafeHost('127.0.1.1')).toBe(true);
     expect(isSafeHost('::1')).toBe(true);
     expect(isSafeHost('/var/run/postgresql')).toBe(true);
+    const saved = process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS;
+      else process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS = saved;
+    });
     expect(isSafeHost('db.internal')).toBe(false);
     trustHost('db.internal');
     expect(isSafeHost('db.internal')).toBe(true);
+    // written to the env too: processes started from here on (test workers) trust it as well
+    expect(process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS?.split(',')).toContain('db.internal');
     process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS = 'ci-db';
     expect(isSafeHost('ci-db')).toBe(true);
-    delete process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS;
+    expect(isSafeHost('db.other')).toBe(false);
   });
 });
