@@ -57,9 +57,10 @@ export interface TimescaleOptions {
   dockerTimeoutMs?: number;
   /**
    * Connect to the container's own address when this machine can reach it (Docker Engine on
-   * Linux), past Docker's port proxy: a query's round trip takes about half as long. Default:
-   * env `TIMESCALE_TESTKIT_DIRECT`, else true; where the address does not answer, the
-   * published port is used.
+   * Linux), past Docker's port proxy: about 100 µs less per round trip. Off by default (env
+   * `TIMESCALE_TESTKIT_DIRECT=1`): a dead container's address is not refused, so a new
+   * connection to it waits for the kernel to give up instead of failing at once. Where the
+   * address does not answer, the published port is used.
    */
   direct?: boolean;
 }
@@ -103,7 +104,7 @@ export function resolveOptions(options: TimescaleOptions = {}): ResolvedTimescal
     pool: { max: options.pool?.max ?? 5, min: options.pool?.min ?? 1 },
     runId: options.runId ?? currentRunId(),
     dockerTimeoutMs: options.dockerTimeoutMs ?? 1_500,
-    direct: options.direct ?? envFlag('TIMESCALE_TESTKIT_DIRECT') ?? true,
+    direct: options.direct ?? envFlag('TIMESCALE_TESTKIT_DIRECT') ?? false,
     configHash: hashConfig(base),
   };
 }

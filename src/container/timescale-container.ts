@@ -265,7 +265,7 @@ export class TimescaleContainer {
   withPool(pool: { max?: number; min?: number }): this {
     return this.#with({ pool });
   }
-  /** Whether to connect to the container's own address when reachable (default true). */
+  /** Connect to the container's own address when this machine reaches it (see `direct`). */
   withDirectRoute(direct = true): this {
     return this.#with({ direct });
   }

@@ -7,11 +7,10 @@ import {
   connectStyle,
   noop,
   type QueryArgs,
-  send,
   stripCallback,
-  textOf,
   withCallback,
 } from './pool-shim.js';
+import { type Pending, SavepointScope } from './savepoint-scope.js';
 import type { CancelBackends, Settled } from './tracked-pool.js';
 
 /** One waiter at a time, with a bound: a second concurrent connection fails instead of hanging. */
@@ -55,113 +54,6 @@ class Turn {
 }
 
 /**
- * Whether the connection is in a transaction that has not failed ('T' in its last
- * ReadyForQuery). pg rejects a failed query as soon as the error arrives, which may be before
- * the ReadyForQuery that says 'E': the status counts only once the connection is ready again.
- */
-function inHealthyTransaction(client: pg.PoolClient): boolean {
-  const state = client as { readyForQuery?: boolean; getTransactionStatus?: () => string | null };
-  return state.readyForQuery === true && state.getTransactionStatus?.() === 'T';
-}
-
-const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
-const COMMIT = /^\s*(COMMIT|END)\b/i;
-const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
-
-/**
- * Per test connection, what is still to be sent ahead of the next statement: the test's BEGIN
- * (until its first statement), and the savepoint to release (a succeeded autocommit
- * statement's, or a committed application transaction's), if any.
- */
-interface Pending {
-  begin: boolean;
-  open: string | undefined;
-}
-
-/** What COMMIT answers when its RELEASE goes out with the next statement. */
-function committed(): pg.QueryResult {
-  return { command: 'COMMIT', rowCount: null, oid: 0, rows: [], fields: [] };
-}
-
-/**
- * Runs statements on the pinned connection the way a real session would: each autocommit
- * statement in its own savepoint (an error undoes only that statement), and the
- * application's BEGIN / COMMIT / ROLLBACK as SAVEPOINT / RELEASE / ROLLBACK TO. A statement
- * that succeeded keeps its savepoint until the next statement, whose savepoint is taken in the
- * same round trip as that release: two round trips per statement instead of three. A COMMIT
- * of a healthy outermost transaction is answered at once and its RELEASE goes out the same way.
- */
-class SavepointScope {
-  depth = 0;
-  constructor(
-    private readonly client: pg.PoolClient,
-    private readonly pending: Pending,
-  ) {}
-
-  /** `sql`, after what is pending (the test's BEGIN, a RELEASE), in the same round trip. */
-  async #afterPending(sql: string): Promise<pg.QueryResult> {
-    const { begin, open } = this.pending;
-    if (!begin && open === undefined) return this.client.query(sql);
-    this.pending.begin = false;
-    this.pending.open = undefined;
-    const results: unknown = await this.client.query(
-      `${begin ? 'BEGIN; ' : ''}${open === undefined ? '' : `RELEASE SAVEPOINT ${open}; `}${sql}`,
-    );
-    return (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult;
-  }
-
-  async run(args: QueryArgs): Promise<pg.QueryResult> {
-    const text = textOf(args);
-    if (BEGIN.test(text)) {
-      this.depth++;
-      return this.#afterPending(`SAVEPOINT tk_tx_${this.depth}`);
-    }
-    if (COMMIT.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.commit();
-    if (ROLLBACK.test(text)) return this.depth === 0 ? this.client.query('SELECT 1 WHERE false') : this.rollback();
-    if (this.depth > 0) return send(this.client, args);
-    await this.#afterPending('SAVEPOINT tk_stmt');
-    try {
-      const value = await send(this.client, args);
-      this.pending.open = 'tk_stmt';
-      return value;
-    } catch (error) {
-      await this.client.query('ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt').catch(noop);
-      throw error;
-    }
-  }
-
-  async commit(): Promise<pg.QueryResult> {
-    const name = `tk_tx_${this.depth}`;
-    this.depth--;
-    // RELEASE cannot fail in a healthy transaction (a failed one rolls back below, now)
-    if (this.depth === 0 && inHealthyTransaction(this.client)) {
-      this.pending.open = name;
-      return committed();
-    }
-    try {
-      return await this.client.query(`RELEASE SAVEPOINT ${name}`);
-    } catch (error) {
-      // COMMIT of a failed transaction rolls it back, as PostgreSQL does
-      if ((error as { code?: string }).code !== '25P02') throw error;
-      this.depth++;
-      return this.rollback();
-    }
-  }
-
-  async rollback(): Promise<pg.QueryResult> {
-    const name = `tk_tx_${this.depth}`;
-    this.depth--;
-    const results: unknown = await this.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
-    return (Array.isArray(results) ? results[0] : results) as pg.QueryResult;
-  }
-
-  /** Undo an application transaction left open when its client is released. */
-  async unwind(): Promise<void> {
-    while (this.depth > 0) await this.rollback();
-  }
-}
-
-/**
  * A pg.Pool whose every query and every `connect()` lands on one connection that sits in
  * a transaction the test rolls back. Application code that uses `pool.query`,
  * `pool.connect()` and BEGIN / COMMIT / ROLLBACK works unchanged.
@@ -176,7 +68,7 @@ export class PinnedPool extends BorrowedPool {
   #ended = false;
 
   /** `pending.begin`: the test's BEGIN is still to be sent, with the first statement. */
-  constructor(client: pg.PoolClient, waitMs = 5_000, pending: Pending = { begin: false, open: undefined }) {
+  constructor(client: pg.PoolClient, waitMs = 5_000, pending: Pending = { begin: false, ahead: [] }) {
     super({ max: 1 });
     this.#client = client;
     this.#waitMs = waitMs;
@@ -277,7 +169,7 @@ export async function beginTestTransaction(pool: pg.Pool, waitMs?: number): Prom
   // a checked-out client has no pool listener: a dropped connection must not crash the process
   const onError = () => undefined;
   client.on('error', onError);
-  const pending: Pending = { begin: true, open: undefined };
+  const pending: Pending = { begin: true, ahead: [] };
   let done = false;
   const finish = async (statement: 'ROLLBACK' | 'COMMIT') => {
     if (done) return;

@@ -13,7 +13,7 @@ async function removeConfig(options: TimescaleOptions): Promise<void> {
 
 describe('reuse', () => {
   it('finds the same container again, across starts, and keeps it running on stop()', async () => {
-    const options = { reuse: true, settings: { application_name: `reuse-${process.pid}` } } as const;
+    const options = { reuse: true, direct: true, settings: { application_name: `reuse-${process.pid}` } } as const;
     onTestFinished(() => removeConfig(options));
     const [first, same] = await Promise.all([startTimescale(options), startTimescale(options)]);
     expect(same).toBe(first);
@@ -29,7 +29,7 @@ describe('reuse', () => {
       expect(again.reused).toBe(true);
       expect(again.password).toBe(first.password);
       // the route is chosen again for a found container: its own address, as on the first start
-      expect([again.route, again.host]).toEqual([first.route, first.host]);
+      expect([again.route, again.host]).toEqual(['direct', first.host]);
       const rows = await again.pool().query("SELECT to_regclass('survives') AS t");
       expect(rows.rows[0]?.t).toBe('survives');
     } finally {
@@ -40,17 +40,17 @@ describe('reuse', () => {
 });
 
 describe('the direct route option', () => {
-  it('is on by default, off with TIMESCALE_TESTKIT_DIRECT=0, and the option wins over the env', () => {
+  it('is off by default, on with TIMESCALE_TESTKIT_DIRECT=1, and the option wins over the env', () => {
     const saved = process.env.TIMESCALE_TESTKIT_DIRECT;
     onTestFinished(() => {
       if (saved === undefined) delete process.env.TIMESCALE_TESTKIT_DIRECT;
       else process.env.TIMESCALE_TESTKIT_DIRECT = saved;
     });
     delete process.env.TIMESCALE_TESTKIT_DIRECT;
-    expect(resolveOptions({}).direct).toBe(true);
-    process.env.TIMESCALE_TESTKIT_DIRECT = '0';
     expect(resolveOptions({}).direct).toBe(false);
-    expect(resolveOptions({ direct: true }).direct).toBe(true);
+    process.env.TIMESCALE_TESTKIT_DIRECT = '1';
+    expect(resolveOptions({}).direct).toBe(true);
+    expect(resolveOptions({ direct: false }).direct).toBe(false);
     // not a property of the container: both routes reach the same reused one
     expect(resolveOptions({}).configHash).toBe(resolveOptions({ direct: true }).configHash);
   });

@@ -1,6 +1,7 @@
 import { getContainerRuntimeClient } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type StartedTimescale, startTimescale, TimescaleContainer } from '../../src/index.js';
+import { isSafeHost } from '../../src/isolation/index.js';
 
 describe('startTimescale', () => {
   let db: StartedTimescale;
@@ -79,21 +80,23 @@ describe('startTimescale', () => {
     await Promise.all([pool.end(), other.end()]);
   });
 
-  it("connects to the container's own address, and to the published port when told to", async () => {
+  it("connects through the published port, and to the container's own address when told to", async () => {
     const client = await getContainerRuntimeClient();
-    const inspected = await client.container.inspect(client.container.getById(db.id));
-    const ip = Object.values(inspected.NetworkSettings.Networks)[0]?.IPAddress;
+    expect(db.route).toBe('published');
+    expect(db.port).toBe(db.publishedPort);
+    const direct = await new TimescaleContainer().withExtensions([]).withDirectRoute().start();
+    onTestFinished(() => direct.stop());
+    const inspected = await client.container.inspect(client.container.getById(direct.id));
     // Docker Engine on this Linux machine: the bridge address answers from the host
-    expect(db.route).toBe('direct');
-    expect(db.host).toBe(ip);
-    expect(db.port).toBe(5432);
-    expect(db.publishedPort).toBe(Number(inspected.NetworkSettings.Ports['5432/tcp']?.[0]?.HostPort));
-    const published = await new TimescaleContainer().withExtensions([]).withDirectRoute(false).start();
-    onTestFinished(() => published.stop());
-    expect(published.route).toBe('published');
-    expect(published.port).toBe(published.publishedPort);
-    expect(published.host).not.toBe(ip);
-    for (const server of [db, published]) {
+    expect(direct.route).toBe('direct');
+    expect(direct.host).toBe(Object.values(inspected.NetworkSettings.Networks)[0]?.IPAddress);
+    expect(direct.port).toBe(5432);
+    expect(new URL(direct.connectionString).host).toBe(`${direct.host}:5432`);
+    expect(direct.publishedPort).toBe(Number(inspected.NetworkSettings.Ports['5432/tcp']?.[0]?.HostPort));
+    // the guard trusts the address of a server the kit started, here and in the processes it starts
+    expect(isSafeHost(direct.host)).toBe(true);
+    expect(process.env.TIMESCALE_TESTKIT_TRUSTED_HOSTS?.split(',')).toContain(direct.host);
+    for (const server of [db, direct]) {
       const pool = server.pool();
       const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
       expect(rows[0]?.one).toBe(1);

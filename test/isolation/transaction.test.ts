@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TransactionModeError } from '../../src/index.js';
 import { beginTestTransaction } from '../../src/isolation/index.js';
 import { referenceClone } from '../support/clone.js';
-import { recordingPool } from '../support/recording.js';
+import { recordingPool, recordingTrips } from '../support/recording.js';
 
 /** Repository-style code: takes a client, runs its own transaction. */
 async function createSessionWithOrder(pool: pg.Pool, fail = false): Promise<void> {
@@ -65,47 +65,49 @@ describe('per-test transactions', () => {
     await tx.rollback();
   });
 
-  it('takes two round trips per autocommit statement and one fewer per COMMIT: a savepoint is released with the next one taken', async () => {
-    const { pool, texts } = recordingPool(reference.db.connectionString);
+  it('takes one round trip per statement: savepoints, releases and BEGINs go out ahead of the next statement', async () => {
+    const { pool, trips } = recordingTrips(reference.db.connectionString);
     const insert = (name: string) =>
       tx.pool.query('INSERT INTO agent_status (name, type, status) VALUES ($1, $2, $3)', [name, 't', 'RUNNING']);
     const tx = await beginTestTransaction(pool);
     try {
-      texts.length = 0;
       await insert('first');
       await insert('second');
       await expect(insert('first')).rejects.toThrow(/duplicate key/);
       const client = await tx.pool.connect();
-      await client.query('BEGIN');
+      expect(await client.query('BEGIN')).toMatchObject({ command: 'BEGIN', rows: [] });
       await client.query("INSERT INTO agent_status (name, type, status) VALUES ('inner', 't', 'RUNNING')");
       await client.query('ROLLBACK');
       await client.query('BEGIN');
-      await client.query("INSERT INTO agent_status (name, type, status) VALUES ('committed', 't', 'RUNNING')");
+      const { rows: inside } = await client.query(
+        "INSERT INTO agent_status (name, type, status) VALUES ('committed', 't', 'RUNNING') RETURNING name",
+      );
       const committed = await client.query('COMMIT');
+      // a transaction that ran nothing costs nothing
+      await client.query('BEGIN');
+      expect(await client.query('COMMIT')).toMatchObject({ command: 'COMMIT' });
+      await client.query('BEGIN');
+      expect(await client.query('ROLLBACK')).toMatchObject({ command: 'ROLLBACK' });
       client.release();
       await insert('third');
       await expect(insert('third')).rejects.toThrow(/duplicate key/);
+      expect(inside).toEqual([{ name: 'committed' }]);
       expect(committed).toMatchObject({ command: 'COMMIT', rows: [] });
-      expect(texts.map((text) => (text.startsWith('INSERT') ? 'INSERT' : text))).toEqual([
-        // the test's BEGIN goes out with its first statement's savepoint
-        'BEGIN; SAVEPOINT tk_stmt',
-        'INSERT',
-        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
-        'INSERT',
-        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
-        'INSERT',
-        'ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt',
-        'SAVEPOINT tk_tx_1',
-        'INSERT',
-        'ROLLBACK TO SAVEPOINT tk_tx_1; RELEASE SAVEPOINT tk_tx_1',
-        'SAVEPOINT tk_tx_1',
-        'INSERT',
-        // the COMMIT's release goes out with the next statement's savepoint
-        'RELEASE SAVEPOINT tk_tx_1; SAVEPOINT tk_stmt',
-        'INSERT',
-        'RELEASE SAVEPOINT tk_stmt; SAVEPOINT tk_stmt',
-        'INSERT',
-        'ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt',
+      const insertText = /INSERT INTO agent_status[^;]*/g;
+      expect(trips.map((trip) => trip.map((text) => text.replace(insertText, 'INSERT')))).toEqual([
+        // the test's BEGIN goes out with its first statement and that statement's savepoint
+        ['BEGIN', 'SAVEPOINT tk_stmt', 'INSERT'],
+        ['RELEASE SAVEPOINT tk_stmt', 'SAVEPOINT tk_stmt', 'INSERT'],
+        ['RELEASE SAVEPOINT tk_stmt', 'SAVEPOINT tk_stmt', 'INSERT'],
+        ['ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt'],
+        // an application BEGIN goes out with its first statement (a simple query: in its text)
+        ['SAVEPOINT tk_tx_1; INSERT'],
+        ['ROLLBACK TO SAVEPOINT tk_tx_1; RELEASE SAVEPOINT tk_tx_1'],
+        ['SAVEPOINT tk_tx_1; INSERT'],
+        // the COMMIT's release goes out with the next statement and its savepoint
+        ['RELEASE SAVEPOINT tk_tx_1', 'SAVEPOINT tk_stmt', 'INSERT'],
+        ['RELEASE SAVEPOINT tk_stmt', 'SAVEPOINT tk_stmt', 'INSERT'],
+        ['ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt'],
       ]);
       // each statement's effect is what a real session would keep
       const { rows } = await tx.pool.query('SELECT name FROM agent_status ORDER BY name');
@@ -115,6 +117,42 @@ describe('per-test transactions', () => {
       await pool.end();
     }
     expect(await count('agent_status')).toBe(0);
+  });
+
+  it('gives back the query’s own results and error positions, whatever went out ahead of it', async () => {
+    const tx = await reference.db.begin();
+    try {
+      await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('a', 't', 'RUNNING')");
+      // several statements in one simple query: their results, none of the savepoints'
+      const several = (await tx.pool.query('SELECT 1 AS one; SELECT 2 AS two')) as unknown as pg.QueryResult[];
+      expect(several.map((result) => result.rows)).toEqual([[{ one: 1 }], [{ two: 2 }]]);
+      // rowMode and parameters through the extended protocol
+      const array = await tx.pool.query({
+        text: 'SELECT $1::int AS x, $2::text AS y',
+        values: [7, 'z'],
+        rowMode: 'array',
+      });
+      expect(array.rows).toEqual([[7, 'z']]);
+      expect(array.fields.map((field) => field.name)).toEqual(['x', 'y']);
+      // a position counts from the start of the statement as written
+      const broken = await tx.pool.query('SELECT nosuchcolumn FROM agent_status').catch((e: unknown) => e);
+      expect(broken).toMatchObject({ code: '42703', position: '8' });
+      const withValues = await tx.pool
+        .query('SELECT $1::int + nosuchcolumn FROM agent_status', [1])
+        .catch((e: unknown) => e);
+      expect(withValues).toMatchObject({ code: '42703', position: '18' });
+      // a config object is not changed by being sent
+      const config = { text: 'SELECT $1::int AS n', values: [3] };
+      await tx.pool.query(config);
+      expect(config).toEqual({ text: 'SELECT $1::int AS n', values: [3] });
+      expect((await tx.pool.query(config)).rows).toEqual([{ n: 3 }]);
+      // a named statement, parsed once, and a statement after a failure
+      const named = { name: 'tk_named_count', text: 'SELECT count(*)::int AS n FROM agent_status WHERE name = $1' };
+      expect((await tx.pool.query({ ...named, values: ['a'] })).rows).toEqual([{ n: 1 }]);
+      expect((await tx.pool.query({ ...named, values: ['b'] })).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await tx.rollback();
+    }
   });
 
   it('sends nothing for a test that runs no statement, and its BEGIN with the first one', async () => {
@@ -132,7 +170,7 @@ describe('per-test transactions', () => {
       await client.query("INSERT INTO agent_status (name, type, status) VALUES ('x', 't', 'RUNNING')");
       client.release();
       await tx.rollback();
-      expect(texts.slice(0, 1)).toEqual(['BEGIN; SAVEPOINT tk_stmt']);
+      expect(texts[0]).toMatch(/^BEGIN; SAVEPOINT tk_stmt; INSERT INTO agent_status/);
       expect(texts.at(-1)).toBe('ROLLBACK');
     } finally {
       await pool.end();

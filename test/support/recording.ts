@@ -18,3 +18,32 @@ export function recordingPool(connectionString: string): { pool: pg.Pool; texts:
   const texts: string[] = [];
   return { pool: new pg.Pool({ connectionString, max: 1, Client: recordingClient(texts) }), texts };
 }
+
+/**
+ * A one-connection pool on `connectionString` that records what goes over the wire, one entry
+ * per round trip: the statements of a simple query (its text), or of an extended-protocol
+ * batch (each Parse's text) up to its Sync.
+ */
+export function recordingTrips(connectionString: string): { pool: pg.Pool; trips: string[][] } {
+  const trips: string[][] = [];
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  pool.on('connect', (client) => {
+    const wire = (client as unknown as { connection: Record<string, (...args: unknown[]) => unknown> }).connection;
+    let batch: string[] = [];
+    const { query, parse, sync } = wire;
+    wire.query = function recordQuery(this: unknown, text: unknown) {
+      trips.push([String(text)]);
+      return query?.call(this, text);
+    };
+    wire.parse = function recordParse(this: unknown, message: unknown) {
+      batch.push((message as { text: string }).text);
+      return parse?.call(this, message);
+    };
+    wire.sync = function recordSync(this: unknown) {
+      trips.push(batch);
+      batch = [];
+      return sync?.call(this);
+    };
+  });
+  return { pool, trips };
+}
