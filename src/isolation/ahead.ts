@@ -9,6 +9,8 @@ interface QueryInternals {
   requiresPreparation?: () => boolean;
   prepare?: (connection: unknown) => void;
   text?: string;
+  /** Read by pg's client from the query it is given: the config's own, carried over. */
+  query_timeout?: number;
 }
 
 interface ExtendedProtocol {
@@ -42,10 +44,18 @@ export async function sendAhead(
 ): Promise<pg.QueryResult> {
   const [first, values] = args;
   if (ahead.length === 0) return send(client, args);
-  const named =
-    typeof first !== 'string' &&
-    (first.name !== undefined || typeof (first as { submit?: unknown }).submit === 'function');
   const text = typeof first === 'string' ? first : first.text;
+  const apart = typeof first !== 'string' && (first.name !== undefined || 'submit' in first);
+  const internals = pg.Query.prototype as QueryInternals;
+  if (
+    apart ||
+    !text?.trim() ||
+    typeof internals.requiresPreparation !== 'function' ||
+    typeof internals.prepare !== 'function'
+  ) {
+    await client.query(ahead.join('; '));
+    return send(client, args);
+  }
   let resolve: (results: Results) => void = () => undefined;
   let reject: (error: Error) => void = () => undefined;
   const done = new Promise<Results>((ok, fail) => {
@@ -56,12 +66,10 @@ export async function sendAhead(
   const config = typeof first === 'string' ? first : { ...first };
   const query = new pg.Query(config as pg.QueryConfig, values as unknown[], (error, results) =>
     error ? reject(error) : resolve(results as unknown as Results),
-  ) as pg.Query & QueryInternals;
+  ) as pg.Query & QueryInternals & Required<Pick<QueryInternals, 'prepare' | 'requiresPreparation'>>;
+  const timeout = typeof first === 'string' ? undefined : (first as { query_timeout?: unknown }).query_timeout;
+  if (typeof timeout === 'number') query.query_timeout = timeout;
   const prepare = query.prepare;
-  if (named || !text?.trim() || typeof query.requiresPreparation !== 'function' || typeof prepare !== 'function') {
-    await client.query(ahead.join('; '));
-    return send(client, args);
-  }
   let offset = 0;
   if (query.requiresPreparation()) {
     query.prepare = function prepareAhead(this: pg.Query, connection: unknown) {
@@ -82,6 +90,8 @@ export async function sendAhead(
   try {
     return own(await done, ahead.length) as pg.QueryResult;
   } catch (error) {
+    // as pg does for a query it answers with a promise: the stack leads back to the caller
+    if (error instanceof Error) Error.captureStackTrace(error);
     const position = (error as { position?: unknown }).position;
     if (offset > 0 && typeof position === 'string' && Number(position) > offset) {
       (error as { position: string }).position = String(Number(position) - offset);

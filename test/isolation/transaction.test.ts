@@ -146,6 +146,12 @@ describe('per-test transactions', () => {
       await tx.pool.query(config);
       expect(config).toEqual({ text: 'SELECT $1::int AS n', values: [3] });
       expect((await tx.pool.query(config)).rows).toEqual([{ n: 3 }]);
+      // the stack of an error leads back to the caller; a config's query_timeout is kept
+      expect((broken as Error).stack).toContain('transaction.test.ts');
+      const late = await tx.pool
+        .query({ text: 'SELECT pg_sleep($1)', values: [0.3], query_timeout: 50 })
+        .catch((e: unknown) => e);
+      expect((late as Error).message).toBe('Query read timeout');
       // a named statement, parsed once, and a statement after a failure
       const named = { name: 'tk_named_count', text: 'SELECT count(*)::int AS n FROM agent_status WHERE name = $1' };
       expect((await tx.pool.query({ ...named, values: ['a'] })).rows).toEqual([{ n: 1 }]);
