@@ -84,9 +84,12 @@ export class PinnedPool extends BorrowedPool {
       release();
       throw new TestEndedError();
     }
+    // one query of the pool is a checkout of its own: a transaction a script left open ends with it
+    const scope = new SavepointScope(this.#client, this.#pending);
     try {
-      return await new SavepointScope(this.#client, this.#pending).run(args);
+      return await scope.run(args);
     } finally {
+      await scope.unwind().catch(noop);
       release();
     }
   }

@@ -19,6 +19,28 @@ const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const COMMIT = /^\s*(COMMIT|END)\b/i;
 const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
 
+/** A word that may start a transaction-control statement somewhere in a text (a cheap first look). */
+const CONTROL_WORD = /\b(BEGIN|START|COMMIT|END|ROLLBACK|ABORT)\b/i;
+
+/**
+ * The statements of a simple query (no parameters) that holds several, one of them transaction
+ * control (BEGIN, COMMIT, ROLLBACK): sent as it is, its COMMIT would end the test's
+ * transaction. Undefined for anything else (the splitter loads only for such a text).
+ */
+async function controlScript([first, values]: QueryArgs, text: string): Promise<string[] | undefined> {
+  if (values?.length || (typeof first !== 'string' && (first.values?.length || first.name !== undefined)))
+    return undefined;
+  if (!CONTROL_WORD.test(text) || !/;\s*\S/.test(text)) return undefined;
+  const { splitStatements, stripLeadingComments } = await import('../migrate/index.js');
+  const statements = splitStatements(text).map((statement) => statement.text);
+  if (statements.length < 2) return undefined;
+  const control = statements.some((statement) => {
+    const bare = stripLeadingComments(statement);
+    return BEGIN.test(bare) || COMMIT.test(bare) || ROLLBACK.test(bare);
+  });
+  return control ? statements : undefined;
+}
+
 /**
  * Per test connection, what is still to be sent ahead of the next statement, in the same round
  * trip: the test's BEGIN (until its first statement), then, in order, the RELEASE of a
@@ -68,6 +90,8 @@ export class SavepointScope {
 
   async run(args: QueryArgs): Promise<pg.QueryResult> {
     const text = textOf(args);
+    const script = await controlScript(args, text);
+    if (script) return this.#script(script);
     if (BEGIN.test(text)) {
       this.depth++;
       this.pending.ahead.push(`SAVEPOINT tk_tx_${this.depth}`);
@@ -85,6 +109,18 @@ export class SavepointScope {
       await this.client.query('ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt').catch(noop);
       throw error;
     }
+  }
+
+  /**
+   * A script whose statements include transaction control, one statement at a time through
+   * this scope (its BEGIN a savepoint, its COMMIT a release), so that it cannot end the test's
+   * transaction; their results, as pg gives a multi-statement query's. An error stops it, as
+   * it would the script in one query, leaving an open application transaction open.
+   */
+  async #script(statements: readonly string[]): Promise<pg.QueryResult> {
+    const results: pg.QueryResult[] = [];
+    for (const statement of statements) results.push(await this.run([statement]));
+    return results as unknown as pg.QueryResult;
   }
 
   /** Whether the savepoint of the innermost application BEGIN is still unsent (nothing ran in it). */

@@ -27,6 +27,7 @@ export {
   toMigrator,
 } from './migrators/index.js';
 export { migrate } from './runner.js';
+export { splitStatements, stripLeadingComments } from './split.js';
 export {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,

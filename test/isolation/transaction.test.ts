@@ -148,9 +148,9 @@ describe('per-test transactions', () => {
       expect((await tx.pool.query(config)).rows).toEqual([{ n: 3 }]);
       // the stack of an error leads back to the caller; a config's query_timeout is kept
       expect((broken as Error).stack).toContain('transaction.test.ts');
-      const late = await tx.pool
-        .query({ text: 'SELECT pg_sleep($1)', values: [0.3], query_timeout: 50 })
-        .catch((e: unknown) => e);
+      // pg reads query_timeout from a query's config; its types do not list it
+      const timed = { text: 'SELECT pg_sleep($1)', values: [0.3], query_timeout: 50 } as pg.QueryConfig;
+      const late = await tx.pool.query(timed).catch((e: unknown) => e);
       expect((late as Error).message).toBe('Query read timeout');
       // a named statement, parsed once, and a statement after a failure
       const named = { name: 'tk_named_count', text: 'SELECT count(*)::int AS n FROM agent_status WHERE name = $1' };
@@ -159,6 +159,33 @@ describe('per-test transactions', () => {
     } finally {
       await tx.rollback();
     }
+  });
+
+  it('keeps transaction control inside a multi-statement query in the test: a seed script with its own BEGIN/COMMIT', async () => {
+    const tx = await reference.db.begin();
+    try {
+      const script = await tx.pool.query(
+        "BEGIN; INSERT INTO agent_status (name, type, status) VALUES ('seeded', 't', 'RUNNING'); COMMIT;",
+      );
+      expect((script as unknown as pg.QueryResult[]).map((result) => result.command)).toEqual([
+        'BEGIN',
+        'INSERT',
+        'COMMIT',
+      ]);
+      await tx.pool.query("INSERT INTO agent_status (name, type, status) VALUES ('after', 't', 'RUNNING'); COMMIT");
+      await expect(
+        tx.pool.query(
+          "BEGIN; INSERT INTO agent_status (name, type, status) VALUES ('undone', 't', 'RUNNING'); SELECT 1/0; COMMIT",
+        ),
+      ).rejects.toThrow(/division by zero/);
+      // the transaction the failed script left open ends with its query, as when a client is released
+      const { rows } = await tx.pool.query('SELECT name FROM agent_status ORDER BY name');
+      expect(rows).toEqual([{ name: 'after' }, { name: 'seeded' }]);
+    } finally {
+      await tx.rollback();
+    }
+    // nothing the scripts committed outlives the test
+    expect(await count('agent_status')).toBe(0);
   });
 
   it('sends nothing for a test that runs no statement, and its BEGIN with the first one', async () => {
