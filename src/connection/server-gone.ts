@@ -153,13 +153,14 @@ async function answers(url: string): Promise<boolean> {
 
 /** Servers this process knows are gone, by container id (or URL). */
 const knownGone = new Map<string, ServerGoneError>();
+const goneKey = (ref: ServerRef) => ref.container?.id ?? ref.serverUrl;
 
 /**
  * The error of a server known to be gone: met by this process, or recorded by the run's
  * watcher (one stat while the record is absent).
  */
 function goneAlready(ref: ServerRef): ServerGoneError | undefined {
-  const key = ref.container?.id ?? ref.serverUrl;
+  const key = goneKey(ref);
   const known = knownGone.get(key);
   if (known || !ref.container || !existsSync(recordPath(ref.container.id))) return known;
   try {
@@ -183,7 +184,7 @@ export async function explainingLoss<T>(ref: ServerRef, work: () => Promise<T>):
     return await work();
   } catch (error) {
     const explained = await explainLostServer(ref, error);
-    if (explained) knownGone.set(ref.container?.id ?? ref.serverUrl, explained);
+    if (explained) knownGone.set(goneKey(ref), explained);
     throw explained ?? error;
   }
 }

@@ -23,14 +23,20 @@ const ROLLBACK = /^\s*(ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i;
 const CONTROL_WORD = /\b(BEGIN|START|COMMIT|END|ROLLBACK|ABORT)\b/i;
 
 /**
- * The statements of a simple query (no parameters) that holds several, one of them transaction
- * control (BEGIN, COMMIT, ROLLBACK): sent as it is, its COMMIT would end the test's
- * transaction. Undefined for anything else (the splitter loads only for such a text).
+ * Whether a query may be a script: no parameters, a statement after a `;`, and a word of
+ * transaction control somewhere (a first look, without splitting, for every statement).
  */
-async function controlScript([first, values]: QueryArgs, text: string): Promise<string[] | undefined> {
-  if (values?.length || (typeof first !== 'string' && (first.values?.length || first.name !== undefined)))
-    return undefined;
-  if (!CONTROL_WORD.test(text) || !/;\s*\S/.test(text)) return undefined;
+function mayBeScript([first, values]: QueryArgs, text: string): boolean {
+  if (values?.length || (typeof first !== 'string' && (first.values?.length || first.name !== undefined))) return false;
+  return CONTROL_WORD.test(text) && /;\s*\S/.test(text);
+}
+
+/**
+ * The statements of a simple query that holds several, one of them transaction control
+ * (BEGIN, COMMIT, ROLLBACK): sent as it is, its COMMIT would end the test's transaction.
+ * Undefined for anything else (the splitter loads only for such a text).
+ */
+async function controlScript(text: string): Promise<string[] | undefined> {
   const { splitStatements, stripLeadingComments } = await import('../migrate/index.js');
   const statements = splitStatements(text).map((statement) => statement.text);
   if (statements.length < 2) return undefined;
@@ -81,16 +87,15 @@ export class SavepointScope {
     return ahead;
   }
 
-  /** `sql` (one or more statements without parameters), after what is pending; its results. */
-  async #simple(sql: string): Promise<pg.QueryResult[]> {
-    const ahead = this.#takeAhead();
-    const results: unknown = await this.client.query([...ahead, sql].join('; '));
-    return (Array.isArray(results) ? results : [results]).slice(ahead.length) as pg.QueryResult[];
+  /** The first result of `sql` (statements without parameters), sent after what is pending. */
+  async #first(sql: string): Promise<pg.QueryResult> {
+    const results: unknown = await sendAhead(this.client, this.#takeAhead(), [sql]);
+    return (Array.isArray(results) ? results[0] : results) as pg.QueryResult;
   }
 
   async run(args: QueryArgs): Promise<pg.QueryResult> {
     const text = textOf(args);
-    const script = await controlScript(args, text);
+    const script = mayBeScript(args, text) ? await controlScript(text) : undefined;
     if (script) return this.#script(script);
     if (BEGIN.test(text)) {
       this.depth++;
@@ -141,7 +146,7 @@ export class SavepointScope {
       return answered('COMMIT');
     }
     try {
-      return (await this.#simple(`RELEASE SAVEPOINT ${name}`))[0] as pg.QueryResult;
+      return await this.#first(`RELEASE SAVEPOINT ${name}`);
     } catch (error) {
       // COMMIT of a failed transaction rolls it back, as PostgreSQL does
       if ((error as { code?: string }).code !== '25P02') throw error;
@@ -154,7 +159,7 @@ export class SavepointScope {
     const name = `tk_tx_${this.depth}`;
     this.depth--;
     if (this.#unsent(name)) return answered('ROLLBACK');
-    return (await this.#simple(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`))[0] as pg.QueryResult;
+    return this.#first(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
   }
 
   /** Undo an application transaction left open when its client is released. */

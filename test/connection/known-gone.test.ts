@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { explainingLoss, forgetServerExit, recordServerExit, ServerGoneError } from '../../src/connection/index.js';
 
+/** A run's server on a container of its own (a new id per test: records and memory stay apart). */
+const refTo = (id: string) => ({
+  serverUrl: 'postgres://test:pw@172.17.0.9:5432/test',
+  container: { id, image: 'img' },
+});
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 172.17.0.9:5432'), { code: 'ECONNREFUSED' });
 
 describe('a server known to be gone', () => {
   it('fails later work at once, without trying it again', async () => {
     const id = randomBytes(32).toString('hex');
     onTestFinished(() => forgetServerExit(id));
-    const ref = { serverUrl: 'postgres://test:pw@172.17.0.9:5432/test', container: { id, image: 'img' } };
+    const ref = refTo(id);
     await recordServerExit({ server: '172.17.0.9:5432', containerId: id, image: 'img', exitCode: 137, logLines: [] });
     // the watcher's record is enough: the work is never started
     const work = vi.fn(() => Promise.reject(refused()));
@@ -25,7 +30,7 @@ describe('a server known to be gone', () => {
   it('learns it from a lost connection the watcher explains', async () => {
     const id = randomBytes(32).toString('hex');
     onTestFinished(() => forgetServerExit(id));
-    const ref = { serverUrl: 'postgres://test:pw@172.17.0.9:5432/test', container: { id, image: 'img' } };
+    const ref = refTo(id);
     const work = vi.fn(async () => {
       await recordServerExit({ server: '172.17.0.9:5432', containerId: id, exitCode: 137, logLines: [] });
       throw refused();
@@ -39,10 +44,7 @@ describe('a server known to be gone', () => {
   });
 
   it('runs the work while the server is not known to be gone', async () => {
-    const ref = {
-      serverUrl: 'postgres://test:pw@172.17.0.9:5432/test',
-      container: { id: randomBytes(32).toString('hex'), image: 'img' },
-    };
+    const ref = refTo(randomBytes(32).toString('hex'));
     expect(await explainingLoss(ref, async () => 42)).toBe(42);
     const other = new Error('syntax error');
     expect(await explainingLoss(ref, () => Promise.reject(other)).catch((e: unknown) => e)).toBe(other);
