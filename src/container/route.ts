@@ -24,6 +24,12 @@ export interface RouteChoice {
   /** The container's address on its network and the server's port there, when it has one. */
   own: Address | undefined;
   published: Address;
+  /**
+   * The host address the published port is bound to (loopback, on a local engine). Where the
+   * published host is `localhost`, connections go to this address: no name lookup per
+   * connection, and no try of an IPv6 loopback the port is not bound to.
+   */
+  boundTo?: string | undefined;
   /** How long the reachability probe may take (default 250 ms). */
   timeoutMs?: number;
 }
@@ -34,10 +40,19 @@ export interface RouteChoice {
  * probe fails or is never tried, and nothing changes.
  */
 export async function chooseRoute(choice: RouteChoice): Promise<Route> {
-  const published: Route = { ...choice.published, kind: 'published' };
+  const published: Route = {
+    host: publishedHost(choice.published.host, choice.boundTo),
+    port: choice.published.port,
+    kind: 'published',
+  };
   const own = choice.own;
   if (!choice.wanted || choice.platform !== 'linux' || !choice.localEngine || !own?.host) return published;
   return (await reachable(own, choice.timeoutMs ?? 250)) ? { ...own, kind: 'direct' } : published;
+}
+
+/** `localhost` is the address the port is bound to, when it is bound to one; any other host is kept. */
+function publishedHost(host: string, boundTo: string | undefined): string {
+  return boundTo && host.toLowerCase() === 'localhost' ? boundTo : host;
 }
 
 /** Whether a TCP connection to the address opens within the timeout. */

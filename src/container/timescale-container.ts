@@ -22,6 +22,9 @@ const debug = logger('container');
 
 /** Reused servers this process started, by configuration and route wish. */
 const running = new Map<string, Promise<StartedTimescale>>();
+/** Where a local engine binds the published port: the machine's own IPv4 loopback. */
+const LOOPBACK = '127.0.0.1';
+
 const runningKey = (options: ResolvedTimescaleOptions) => `${options.configHash}:${options.direct}`;
 
 /**
@@ -60,7 +63,7 @@ class KitPostgreSqlContainer extends PostgreSqlContainer {
     if (!this.loopbackOnly) return;
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
       if (!Array.isArray(bindings)) continue;
-      for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = '127.0.0.1';
+      for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = LOOPBACK;
     }
   }
 
@@ -121,6 +124,7 @@ function routeTo(
     localEngine: isLocalEngine(client),
     own: ip ? { host: ip, port: SERVER_PORT } : undefined,
     published: { host: started.getHost(), port: started.getPort() },
+    boundTo: isLocalEngine(client) ? LOOPBACK : undefined,
   });
 }
 

@@ -51,6 +51,21 @@ describe('chooseRoute', () => {
     expect(route.kind).toBe('published');
   });
 
+  it('connects to the loopback address the published port is bound to, not to the name localhost', async () => {
+    const bound = { ...choice(undefined), wanted: false, boundTo: '127.0.0.1' };
+    expect(await chooseRoute(bound)).toEqual({ host: '127.0.0.1', port: 32768, kind: 'published' });
+    expect(await chooseRoute({ ...bound, published: { host: 'LocalHost', port: 1 } })).toEqual({
+      host: '127.0.0.1',
+      port: 1,
+      kind: 'published',
+    });
+    // any other host is where the engine publishes (a remote engine, an override): kept
+    const remote = { host: 'docker.example', port: 32768 };
+    expect(await chooseRoute({ ...bound, published: remote })).toEqual({ ...remote, kind: 'published' });
+    // a port bound to no particular address: the name is kept
+    expect(await chooseRoute({ ...bound, boundTo: undefined })).toEqual({ ...published, kind: 'published' });
+  });
+
   it('does not try where the direct route cannot or should not be taken', async () => {
     const own = { host: '127.0.0.1', port: open };
     for (const patch of [{ wanted: false }, { platform: 'darwin' as const }, { localEngine: false }]) {

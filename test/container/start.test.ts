@@ -84,6 +84,10 @@ describe('startTimescale', () => {
     const client = await getContainerRuntimeClient();
     expect(db.route).toBe('published');
     expect(db.port).toBe(db.publishedPort);
+    // the published port is bound to loopback, and the kit connects to that address (no lookup of localhost)
+    const binding = (await client.container.inspect(client.container.getById(db.id))).NetworkSettings.Ports['5432/tcp'];
+    expect(binding?.map((bound) => bound.HostIp)).toEqual(['127.0.0.1']);
+    expect(db.host).toBe('127.0.0.1');
     const direct = await new TimescaleContainer().withExtensions([]).withDirectRoute().start();
     onTestFinished(() => direct.stop());
     const inspected = await client.container.inspect(client.container.getById(direct.id));
