@@ -3,11 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PoolSize, PostgresMajor, TimescaleOptions } from '../container/index.js';
-import { envFlag } from '../env/index.js';
+import { BUILD_FORMAT, envFlag } from '../env/index.js';
 import { ConfigError } from '../errors/index.js';
 import { ISOLATION_MODES, type IsolationMode } from '../isolation/index.js';
 import { type MigrationFormat, type Migrator, toMigrator } from '../migrate/index.js';
-import { BUILD_FORMAT } from './build-format.js';
 
 /** Options of the vitest and jest integrations (file `timescale-testkit.config.*` or inline). */
 export interface TestkitConfig {

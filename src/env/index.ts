@@ -1,3 +1,4 @@
+export { BUILD_FORMAT } from './build-format.js';
 export { envFlag } from './flags.js';
 export { type Log, type LogPhase, logger, timed } from './log.js';
 export { KIT_VERSION, PACKAGE_ROOT } from './package-root.js';

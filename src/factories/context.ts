@@ -3,7 +3,7 @@ import { forgetColumns } from './catalog.js';
 import { DEFAULT_COPY_THRESHOLD } from './copy.js';
 import type { Definition } from './definition.js';
 import { FactoryError, FactoryInsertError, FactoryValidationError } from './errors.js';
-import { type Faker, newFaker } from './faker.js';
+import { type Faker, giveBackFakers, takeFaker } from './faker.js';
 import { hash32 } from './naming.js';
 import { type Executor, toExecutor } from './queryable.js';
 
@@ -95,7 +95,7 @@ export class FactoryContext {
   faker(definition: Definition): Faker {
     let faker = this.#state.fakers.get(definition);
     if (!faker) {
-      faker = newFaker();
+      faker = takeFaker();
       faker.seed([this.seed, hash32(definition.name)]);
       faker.setDefaultRefDate(this.refDate);
       this.#state.fakers.set(definition, faker);
@@ -106,6 +106,16 @@ export class FactoryContext {
   /** Restarts every sequence at 1 and reseeds every faker: call it between tests. */
   resetSequences(): void {
     this.#state.sequences.clear();
+    this.release();
+  }
+
+  /**
+   * Hands this context's fakers back, for contexts made later in the process to reuse (a test's
+   * factories do when the test ends). Used again, the context seeds fakers anew, as after
+   * {@link resetSequences}; a faker taken from it before must not be used after.
+   */
+  release(): void {
+    giveBackFakers(this.#state.fakers.values());
     this.#state.fakers.clear();
   }
 

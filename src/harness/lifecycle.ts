@@ -79,6 +79,8 @@ export class TestScope {
     const { kept, problem } = await explainingLoss(serverOf(this.handOver), () =>
       this.finish({ failed, keepFailed: this.handOver.keepFailed, test: name }),
     );
+    // the test's statements are over: its fakers serve the next test's factories, seeded anew
+    this.#factories?.context.release();
     if (kept) report(`kept the database of failed test "${name}": ${kept}`);
     if (problem) throw problem;
   }

@@ -84,4 +84,24 @@ describe('determinism', () => {
     replay.resetSequences();
     expect(replay.order.buildList(2)).toEqual(before);
   });
+
+  test('fakers a finished set of factories handed back draw, for the next set, what new ones draw', () => {
+    const [a] = pools as [pg.Pool];
+    const expected = createFactories(a, { seed: 7 });
+    const rows = { orders: expected.order.buildList(3), signal: expected.agentSignal.build() };
+    // another seed, another reference date, fakers part-way through their sequences
+    const previous = createFactories(a, { seed: 99, refDate: new Date('2030-06-01T00:00:00Z') });
+    previous.order.buildList(5);
+    previous.agentSignal.buildList(2);
+    previous.context.release();
+    const next = createFactories(a, { seed: 7 });
+    expect({ orders: next.order.buildList(3), signal: next.agentSignal.build() }).toEqual(rows);
+    // the released set still works: its fakers seeded anew, its sequences where they were
+    const replay = createFactories(a, { seed: 99, refDate: new Date('2030-06-01T00:00:00Z') });
+    const again = previous.order.build();
+    expect(again.exchangeOrderId).toMatch(/^ord-6-/);
+    expect({ ...again, exchangeOrderId: again.exchangeOrderId?.replace('ord-6-', 'ord-1-') }).toEqual(
+      replay.order.build(),
+    );
+  });
 });

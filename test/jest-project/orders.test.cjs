@@ -1,6 +1,6 @@
 const { useTestDatabase } = require('timescale-testkit/jest');
 
-const tk = useTestDatabase();
+const tk = useTestDatabase({ factories: true });
 
 async function placeOrder(pool, symbol) {
   const client = await pool.connect();
@@ -30,4 +30,11 @@ test('the next test starts from the migrated template, empty', async () => {
   const { rows } = await tk.db.query('SELECT count(*)::int AS n FROM orders');
   expect(rows[0].n).toBe(0);
   expect(tk.db.isolation).toBe('transaction');
+});
+
+test('factories write English words through the CommonJS build (its locale loaded on first use)', async () => {
+  const signal = await tk.factories.agentSignal.create({ symbol: 'ETHUSDT' });
+  expect(signal.reasoning).toMatch(/^[A-Z][a-z]+( [a-z]+)+\.$/);
+  const { rows } = await tk.db.query('SELECT reasoning FROM agent_signals');
+  expect(rows).toEqual([{ reasoning: signal.reasoning }]);
 });

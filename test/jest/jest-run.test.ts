@@ -16,7 +16,7 @@ describe('jest integration', () => {
         env: { ...process.env, TIMESCALE_TESTKIT_URL: serverUrl(), TIMESCALE_TESTKIT_RUN_ID: 'jestrun' },
       },
     );
-    expect(stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+    expect(stderr).toMatch(/Tests:\s+5 passed, 5 total/);
     expect(stderr).toMatch(/Test Suites:\s+2 passed, 2 total/);
 
     const admin = new pg.Client({ connectionString: serverUrl() });
