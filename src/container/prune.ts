@@ -2,6 +2,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { logger } from '../env/index.js';
 import { connectDocker } from './docker.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID } from './labels.js';
+import { publishedHost } from './route.js';
 
 const debug = logger('container');
 
@@ -109,7 +110,8 @@ function createdAt(info: ContainerInfo): number {
 }
 
 async function connectionStringOf(client: ContainerRuntimeClient, info: ContainerInfo): Promise<string | undefined> {
-  const port = (info.Ports ?? []).find((p) => p.PrivatePort === 5432 && p.PublicPort !== undefined)?.PublicPort;
+  const published = (info.Ports ?? []).find((p) => p.PrivatePort === 5432 && p.PublicPort !== undefined);
+  const port = published?.PublicPort;
   if (port === undefined) return undefined;
   const inspected = await client.container.inspect(client.container.getById(info.Id)).catch(() => undefined);
   const env = new Map<string, string>();
@@ -118,7 +120,8 @@ async function connectionStringOf(client: ContainerRuntimeClient, info: Containe
     env.set(entry.slice(0, at), entry.slice(at + 1));
   }
   const url = new URL('postgres://localhost');
-  url.hostname = client.info.containerRuntime.host;
+  // the address the kit connects to: the loopback address the port is bound to, for localhost
+  url.hostname = publishedHost(client.info.containerRuntime.host, published?.IP);
   url.port = String(port);
   url.username = encodeURIComponent(env.get('POSTGRES_USER') ?? 'postgres');
   url.password = encodeURIComponent(env.get('POSTGRES_PASSWORD') ?? '');

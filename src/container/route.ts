@@ -51,8 +51,9 @@ export async function chooseRoute(choice: RouteChoice): Promise<Route> {
 }
 
 /** `localhost` is the address the port is bound to, when it is bound to one; any other host is kept. */
-function publishedHost(host: string, boundTo: string | undefined): string {
-  return boundTo && host.toLowerCase() === 'localhost' ? boundTo : host;
+export function publishedHost(host: string, boundTo: string | undefined): string {
+  const specific = boundTo && boundTo !== '0.0.0.0' && boundTo !== '::' ? boundTo : undefined;
+  return specific && host.toLowerCase() === 'localhost' ? specific : host;
 }
 
 /** Whether a TCP connection to the address opens within the timeout. */

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseRoute, reachable, routed } from '../../src/container/route.js';
+import { chooseRoute, publishedHost, reachable, routed } from '../../src/container/route.js';
 
 /** A TCP listener on loopback, and a loopback port nothing listens on. */
 let server: Server;
@@ -64,6 +64,8 @@ describe('chooseRoute', () => {
     expect(await chooseRoute({ ...bound, published: remote })).toEqual({ ...remote, kind: 'published' });
     // a port bound to no particular address: the name is kept
     expect(await chooseRoute({ ...bound, boundTo: undefined })).toEqual({ ...published, kind: 'published' });
+    expect(publishedHost('localhost', '0.0.0.0')).toBe('localhost');
+    expect(publishedHost('localhost', '::')).toBe('localhost');
   });
 
   it('does not try where the direct route cannot or should not be taken', async () => {
