@@ -9,8 +9,8 @@ const CONFIG = 'test/misc/worker-load/vitest.config.ts';
 const FAKER_ENGLISH = /\/@faker-js\/faker\/dist\/(?:locale\/)?en[-.]/;
 const DEBUG_PACKAGE = /\/node_modules\/debug\//;
 
-/** The modules a child run's worker loaded, in order, with the spec's marks between them. */
-async function workerLoads(runId: string, extra: NodeJS.ProcessEnv = {}): Promise<string[]> {
+/** The modules a child run's worker loaded, in order, with the spec's marks between them; and what it printed. */
+async function workerLoads(runId: string, extra: NodeJS.ProcessEnv = {}): Promise<{ loads: string[]; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'tk-worker-load-'));
   try {
     const log = join(dir, 'loads.log');
@@ -18,7 +18,7 @@ async function workerLoads(runId: string, extra: NodeJS.ProcessEnv = {}): Promis
     const { code, stderr, tests } = await vitestReport(CONFIG, env);
     expect(code, stderr).toBe(0);
     expect(tests.map((test) => test.status)).toEqual(['passed']);
-    return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    return { loads: (await readFile(log, 'utf8')).split('\n').filter(Boolean), stderr };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -26,7 +26,7 @@ async function workerLoads(runId: string, extra: NodeJS.ProcessEnv = {}): Promis
 
 describe('what a test worker loads', () => {
   it('loads no debug package and no English locale data until something asks for them', async () => {
-    const loads = await workerLoads('workerload', { DEBUG: '' });
+    const { loads } = await workerLoads('workerload', { DEBUG: '' });
     const written = loads.indexOf('MARK order written');
     expect(written).toBeGreaterThan(0);
     const beforeOrder = loads.slice(0, written);
@@ -39,5 +39,12 @@ describe('what a test worker loads', () => {
     // a signal's reasoning is English words: the locale loads then, in the same test
     const afterOrder = loads.slice(written, loads.indexOf('MARK signal written'));
     expect(afterOrder.some((url) => FAKER_ENGLISH.test(url))).toBe(true);
+  });
+
+  it('loads the debug package when DEBUG names the kit, and prints its lines', async () => {
+    const { loads, stderr } = await workerLoads('workerdebug', { DEBUG: 'timescale-testkit:isolation' });
+    expect(loads.some((url) => DEBUG_PACKAGE.test(url))).toBe(true);
+    // the worker's line: the clone it was handed
+    expect(stderr).toMatch(/timescale-testkit:isolation clone \S+ handed out \d+\.\dms/);
   });
 });
