@@ -29,13 +29,25 @@ function own(results: Results, ahead: number): Results {
 }
 
 /**
+ * Whether the connection has parsed the named statement (pg records it on the server's
+ * ParseComplete). Its first run keeps a round trip of its own for what goes ahead: pg takes any
+ * ParseComplete during the query for the statement's, so a failure ahead of its Parse would
+ * leave it recorded as parsed. Parsed, it is only bound and executed, with what goes ahead.
+ */
+function parsed(client: pg.ClientBase, name: string, text: string | undefined): boolean {
+  const wire = (client as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+  return text !== undefined && wire?.parsedStatements?.[name] === text;
+}
+
+/**
  * Runs `ahead`, then the query, in one round trip:
  * - a query with parameters (the extended protocol): each statement ahead goes out as its own
  *   Parse/Bind/Execute in front of the query's messages, all under the query's one Sync;
  * - a query without (the simple protocol, which may hold several statements): the statements
  *   ahead lead its text, and an error's position is given back relative to the query's own text.
- * A statement ahead that fails fails the query, which then does not run. Named statements and
- * custom submittables (cursors, streams) get the statements ahead in a round trip of their own.
+ * A statement ahead that fails fails the query, which then does not run. Custom submittables
+ * (cursors, streams) and a named statement's first run get the statements ahead in a round trip
+ * of their own.
  */
 export async function sendAhead(
   client: pg.ClientBase,
@@ -45,7 +57,8 @@ export async function sendAhead(
   const [first, values] = args;
   if (ahead.length === 0) return send(client, args);
   const text = typeof first === 'string' ? first : first.text;
-  const apart = typeof first !== 'string' && (first.name !== undefined || 'submit' in first);
+  const apart =
+    typeof first !== 'string' && ('submit' in first || (first.name !== undefined && !parsed(client, first.name, text)));
   const internals = pg.Query.prototype as QueryInternals;
   if (
     apart ||

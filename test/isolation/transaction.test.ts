@@ -91,6 +91,11 @@ describe('per-test transactions', () => {
       client.release();
       await insert('third');
       await expect(insert('third')).rejects.toThrow(/duplicate key/);
+      // a named statement: what goes ahead of its first run has a trip of its own (its parse is
+      // not confirmed yet); once parsed on the connection, it goes out with what is ahead of it
+      const named = { name: 'tk_trip_count', text: 'SELECT count(*)::int AS n FROM agent_status WHERE name = $1' };
+      expect((await tx.pool.query({ ...named, values: ['first'] })).rows).toEqual([{ n: 1 }]);
+      expect((await tx.pool.query({ ...named, values: ['nobody'] })).rows).toEqual([{ n: 0 }]);
       expect(inside).toEqual([{ name: 'committed' }]);
       expect(committed).toMatchObject({ command: 'COMMIT', rows: [] });
       const insertText = /INSERT INTO agent_status[^;]*/g;
@@ -108,6 +113,9 @@ describe('per-test transactions', () => {
         ['RELEASE SAVEPOINT tk_tx_1', 'SAVEPOINT tk_stmt', 'INSERT'],
         ['RELEASE SAVEPOINT tk_stmt', 'SAVEPOINT tk_stmt', 'INSERT'],
         ['ROLLBACK TO SAVEPOINT tk_stmt; RELEASE SAVEPOINT tk_stmt'],
+        ['SAVEPOINT tk_stmt'],
+        [named.text, 'EXECUTE tk_trip_count'],
+        ['RELEASE SAVEPOINT tk_stmt', 'SAVEPOINT tk_stmt', 'EXECUTE tk_trip_count'],
       ]);
       // each statement's effect is what a real session would keep
       const { rows } = await tx.pool.query('SELECT name FROM agent_status ORDER BY name');

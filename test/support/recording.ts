@@ -30,7 +30,7 @@ export function recordingTrips(connectionString: string): { pool: pg.Pool; trips
   pool.on('connect', (client) => {
     const wire = (client as unknown as { connection: Record<string, (...args: unknown[]) => unknown> }).connection;
     let batch: string[] = [];
-    const { query, parse, sync } = wire;
+    const { query, parse, bind, sync } = wire;
     wire.query = function recordQuery(this: unknown, text: unknown) {
       trips.push([String(text)]);
       return query?.call(this, text);
@@ -38,6 +38,12 @@ export function recordingTrips(connectionString: string): { pool: pg.Pool; trips
     wire.parse = function recordParse(this: unknown, message: unknown) {
       batch.push((message as { text: string }).text);
       return parse?.call(this, message);
+    };
+    // a named statement is parsed once per connection, then only bound: recorded by its name
+    wire.bind = function recordBind(this: unknown, message: unknown) {
+      const name = (message as { statement?: string }).statement;
+      if (name) batch.push(`EXECUTE ${name}`);
+      return bind?.call(this, message);
     };
     wire.sync = function recordSync(this: unknown) {
       trips.push(batch);
