@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
 import { connectClient, withDatabase } from '../connection/index.js';
 import { createExtensions, ExtensionMissingError, precreatedExtensions } from '../contract/index.js';
+import { kitStateDir } from '../env/index.js';
 import { describeServer, type ServerInfo } from './server-info.js';
 
 /**
@@ -14,60 +19,96 @@ export async function verifyExtensions(
   if (wanted.length === 0) return {};
   const client = await connectClient(connectionString, 'extension check');
   try {
-    const available = await client.query<{ name: string }>(
-      'SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])',
-      [wanted],
-    );
-    const present = new Set(available.rows.map((row) => row.name));
-    const missing = wanted.find((name) => !present.has(name));
-    if (missing) throw new ExtensionMissingError(missing, image, 'the server does not have it installed');
-
-    const versions: Record<string, string> = {};
-    await client.query('BEGIN');
-    try {
-      await createExtensions(client, wanted, image);
-      const created = await client.query<{ extname: string; extversion: string }>(
-        'SELECT extname, extversion FROM pg_extension WHERE extname = ANY($1::text[])',
-        [wanted],
-      );
-      // in the order asked for, whatever order the catalog returns them in
-      for (const name of wanted) {
-        const row = created.rows.find((r) => r.extname === name);
-        if (row) versions[name] = row.extversion;
-      }
-    } finally {
-      await client.query('ROLLBACK');
-    }
-    return versions;
+    return await checkExtensions(client, wanted, image);
   } finally {
     await client.end();
   }
 }
 
+async function checkExtensions(
+  client: pg.Client,
+  wanted: readonly string[],
+  image: string,
+): Promise<Record<string, string>> {
+  if (wanted.length === 0) return {};
+  const available = await client.query<{ name: string }>(
+    'SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])',
+    [wanted],
+  );
+  const present = new Set(available.rows.map((row) => row.name));
+  const missing = wanted.find((name) => !present.has(name));
+  if (missing) throw new ExtensionMissingError(missing, image, 'the server does not have it installed');
+
+  const versions: Record<string, string> = {};
+  await client.query('BEGIN');
+  try {
+    await createExtensions(client, wanted, image);
+    const created = await client.query<{ extname: string; extversion: string }>(
+      'SELECT extname, extversion FROM pg_extension WHERE extname = ANY($1::text[])',
+      [wanted],
+    );
+    // in the order asked for, whatever order the catalog returns them in
+    for (const name of wanted) {
+      const row = created.rows.find((r) => r.extname === name);
+      if (row) versions[name] = row.extversion;
+    }
+  } finally {
+    await client.query('ROLLBACK');
+  }
+  return versions;
+}
+
+/** Where the kit notes a container it applied the init to (by id: a new container is a new id). */
+function initRecord(containerId: string): string {
+  return join(kitStateDir(), 'initialized', containerId);
+}
+
+/** Forgets a removed container's init note. */
+export async function forgetInit(containerId: string): Promise<void> {
+  await rm(initRecord(containerId), { force: true });
+}
+
 /**
- * What the official image's init does, whatever the image: the pre-created extensions
- * (timescaledb, when wanted) in `postgres`, `template1` and the container's own database.
- * Idempotent, and a no-op on the official images. Returns what the server runs.
+ * Readies a server the kit started, on one connection to its own database (and one to each of
+ * `postgres` and `template1` when the init runs): checks that every wanted extension can be
+ * created ({@link verifyExtensions}), applies what the official image's init does, whatever
+ * the image (the pre-created extensions, timescaledb when wanted, in `postgres`, `template1`
+ * and the container's own database; idempotent, a no-op on the official images), and describes
+ * the server. Like the image's own init, the init runs once per container: a reused container
+ * (`containerId` given) is noted, and found again it is left as it is (a warm start connects
+ * once).
  */
-export async function applyOfficialInit(
+export async function prepareServer(
   connectionString: string,
   wanted: readonly string[],
   image: string,
-): Promise<ServerInfo> {
-  const names = precreatedExtensions(wanted);
-  const own = decodeURIComponent(new URL(connectionString).pathname.slice(1));
-  for (const database of new Set(['postgres', 'template1', own])) {
-    if (names.length === 0) break;
-    const client = await connectClient(withDatabase(connectionString, database), `extensions in ${database}`);
-    try {
-      await createExtensions(client, names, image);
-    } finally {
-      await client.end();
-    }
-  }
-  const client = await connectClient(connectionString, 'server description');
+  containerId?: string,
+): Promise<{ extensions: Record<string, string>; server: ServerInfo }> {
+  const client = await connectClient(connectionString, 'server check');
   try {
-    return await describeServer(client, wanted);
+    const extensions = await checkExtensions(client, wanted, image);
+    const names = precreatedExtensions(wanted);
+    const noted = containerId !== undefined && existsSync(initRecord(containerId));
+    if (names.length > 0 && !noted) {
+      const own = decodeURIComponent(new URL(connectionString).pathname.slice(1));
+      for (const database of new Set(['postgres', 'template1', own])) {
+        if (database === own) {
+          await createExtensions(client, names, image);
+          continue;
+        }
+        const other = await connectClient(withDatabase(connectionString, database), `extensions in ${database}`);
+        try {
+          await createExtensions(other, names, image);
+        } finally {
+          await other.end();
+        }
+      }
+    }
+    if (containerId !== undefined && !noted) {
+      await mkdir(join(kitStateDir(), 'initialized'), { recursive: true, mode: 0o700 });
+      await writeFile(initRecord(containerId), '', { mode: 0o600 });
+    }
+    return { extensions, server: await describeServer(client, wanted) };
   } finally {
     await client.end();
   }

@@ -1,6 +1,7 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { logger } from '../env/index.js';
 import { connectDocker } from './docker.js';
+import { forgetInit } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID } from './labels.js';
 import { publishedHost } from './route.js';
 
@@ -48,7 +49,9 @@ export async function removeContainer(client: ContainerRuntimeClient, id: string
     await client.container.inspect(container);
     return false;
   } catch (error) {
-    return isNotFound(error);
+    if (!isNotFound(error)) return false;
+    await forgetInit(id);
+    return true;
   }
 }
 

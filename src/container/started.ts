@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { createPool, type ServerExit, serverAddress, trustHost } from '../connection/index.js';
 import { logger } from '../env/index.js';
+import { forgetInit } from './extensions.js';
 import type { PoolSize } from './options.js';
 import { type Route, type RouteKind, routed } from './route.js';
 import { type ServerInfo, type TimescaleEdition, versionsOf } from './server-info.js';
@@ -189,6 +190,7 @@ export class StartedTimescale implements AsyncDisposable {
     if (!this.#init.keepRunning || remove) {
       const started = performance.now();
       await this.#init.container.stop({ remove: true, removeVolumes: true, timeout: 0 });
+      await forgetInit(this.id);
       debug(`container stopped ${(performance.now() - started).toFixed(1)}ms`);
     }
   }

@@ -8,7 +8,7 @@ import { KIT_VERSION, kitStateDir, logger, timed } from '../env/index.js';
 import { type DataDirectoryMount, dataDirectoryMount } from './data-directory.js';
 import { connectDocker, isLocalEngine } from './docker.js';
 import { PortTakenError, StartupTimeoutError } from './errors.js';
-import { applyOfficialInit, verifyExtensions } from './extensions.js';
+import { prepareServer } from './extensions.js';
 import { LABEL_CONFIG_HASH, LABEL_CREATED_AT, LABEL_KIT, LABEL_REUSE, LABEL_RUN_ID, LABEL_VERSION } from './labels.js';
 import { withFileLock } from './lock.js';
 import { type ResolvedTimescaleOptions, randomPassword, resolveOptions, type TimescaleOptions } from './options.js';
@@ -188,11 +188,9 @@ async function launch(options: ResolvedTimescaleOptions): Promise<StartedTimesca
   try {
     const route = await timed(debug, 'route chosen', () => routeTo(started, client, options));
     const url = routed(started.getConnectionUri(), route);
-    const extensions = await timed(debug, 'extensions verified', () =>
-      verifyExtensions(url, options.extensions, options.image),
-    );
-    const server = await timed(debug, 'official init applied', () =>
-      applyOfficialInit(url, options.extensions, options.image),
+    // a container that is not reused is never found again: no note of its init
+    const { extensions, server } = await timed(debug, 'extensions verified, official init applied', () =>
+      prepareServer(url, options.extensions, options.image, options.reuse ? started.getId() : undefined),
     );
     debug(`ready ${route.host}:${route.port} (${route.kind}) ${JSON.stringify(extensions)}`);
     return new StartedTimescale({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOfficialInit } from '../../src/container/extensions.js';
+import { prepareServer } from '../../src/container/extensions.js';
 import { createTemplate, DEFAULT_IMAGE, ExtensionMissingError } from '../../src/index.js';
 import { serverUrl, urlFor } from '../support/server.js';
 
@@ -111,10 +111,11 @@ describe('the image itself, without the kit', () => {
     await using clone = await template.clone();
     expect(await stateOf(clone.connectionString)).toEqual(OFFICIAL);
 
-    const info = await applyOfficialInit(withDb(url, 'app'), ['timescaledb', 'vector'], image);
+    const { extensions, server: info } = await prepareServer(withDb(url, 'app'), ['timescaledb', 'vector'], image);
     expect(await stateOf(withDb(url, 'template1'))).toEqual({ extensions: ['timescaledb'], encoding: 'LATIN1' });
     expect(info.encoding).toBe('UTF8');
     expect(Object.keys(info.extensions)).toEqual(['timescaledb', 'vector']);
+    expect(Object.keys(extensions)).toEqual(['timescaledb', 'vector']);
   });
 
   it('an extension the server lacks is an ExtensionMissingError naming the server', async () => {

@@ -1,7 +1,17 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveOptions } from '../../src/container/index.js';
-import { listContainers, pruneContainers, startTimescale, type TimescaleOptions } from '../../src/index.js';
+import { kitStateDir } from '../../src/env/index.js';
+import {
+  listContainers,
+  pruneContainers,
+  type StartedTimescale,
+  startTimescale,
+  type TimescaleOptions,
+} from '../../src/index.js';
 import { ensureBuilt, root, run } from '../support/build.js';
 
 /** Removes every container (reused ones too) of a configuration, whatever the test's outcome. */
@@ -36,6 +46,40 @@ describe('reuse', () => {
       await again.stop({ remove: true });
     }
     expect((await listContainers()).map((c) => c.id)).not.toContain(first.id);
+  });
+
+  it('applies the official image’s init once per container, as the image does, not on every start', async () => {
+    const options = { reuse: true, settings: { application_name: `init-once-${process.pid}` } } as const;
+    onTestFinished(() => removeConfig(options));
+    const first = await startTimescale(options);
+    const template1 = new pg.Client({ connectionString: first.urlFor('template1') });
+    const hasTimescale = async (server: StartedTimescale) => {
+      const client = new pg.Client({ connectionString: server.urlFor('template1') });
+      await client.connect();
+      try {
+        return (await client.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).rowCount === 1;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await hasTimescale(first)).toBe(true);
+    // what a user changed in the container after its init stays changed when it is found again
+    await template1.connect();
+    await template1.query('DROP EXTENSION timescaledb');
+    await template1.end();
+    await first.stop();
+    const again = await startTimescale(options);
+    expect([again.id, again.reused]).toEqual([first.id, true]);
+    expect(await hasTimescale(again)).toBe(false);
+    // the kit knows a container it initialised from its state folder: without that, it applies the init
+    await rm(join(kitStateDir(), 'initialized', first.id), { force: true });
+    await again.stop();
+    const third = await startTimescale(options);
+    expect(await hasTimescale(third)).toBe(true);
+    expect(existsSync(join(kitStateDir(), 'initialized', first.id))).toBe(true);
+    // removed, the container's note goes with it
+    await third.stop({ remove: true });
+    expect(existsSync(join(kitStateDir(), 'initialized', first.id))).toBe(false);
   });
 });
 
