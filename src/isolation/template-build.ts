@@ -62,15 +62,17 @@ export async function findOrBuild(serverUrl: string, options: BuildOptions): Pro
   let report: MigrationReport | undefined;
   let built = false;
   let creating = false;
+  let locked = false;
   try {
-    await lock.query(LOCK_SQL, [name]);
-    const { rows } = await admin.query<{ comment: string | null; isTemplate: boolean }>(
-      `SELECT shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate" FROM pg_database WHERE datname = $1`,
-      [name],
-    );
-    const existing = rows[0];
-    const marker = parseMarker(existing?.comment);
-    if (existing?.isTemplate && marker?.kind === 'template' && marker.hash === hash) {
+    // a sealed template is never changed: found, it needs no lock (a warm start's one connection)
+    let existing = await lookUp(lock, name);
+    if (!sealed(existing, hash)) {
+      await lock.query(LOCK_SQL, [name]);
+      locked = true;
+      // another run may have built it while this one waited
+      existing = await lookUp(lock, name);
+    }
+    if (sealed(existing, hash)) {
       debug(`template ${name} reused`);
       return { name, built, report };
     }
@@ -94,8 +96,27 @@ export async function findOrBuild(serverUrl: string, options: BuildOptions): Pro
     if (creating && !built) await dropDatabase(admin, name).catch(() => undefined);
     throw error;
   } finally {
-    await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
+    if (locked) await lock.query(UNLOCK_SQL, [name]).catch(() => undefined);
     lock.release();
     await admin.end();
   }
+}
+
+interface Found {
+  comment: string | null;
+  isTemplate: boolean;
+}
+
+async function lookUp(client: pg.PoolClient, name: string): Promise<Found | undefined> {
+  const { rows } = await client.query<Found>(
+    `SELECT shobj_description(oid, 'pg_database') AS comment, datistemplate AS "isTemplate" FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  return rows[0];
+}
+
+/** A template sealed by the kit for these migrations. */
+function sealed(found: Found | undefined, hash: string): boolean {
+  const marker = parseMarker(found?.comment);
+  return found?.isTemplate === true && marker?.kind === 'template' && marker.hash === hash;
 }

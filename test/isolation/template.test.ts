@@ -59,6 +59,30 @@ describe('createTemplate', () => {
     await again.close();
   });
 
+  it('is built once when several runs start at once, and found by the others', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'tk-template-race-'));
+    await cp(fixtures, fresh, { recursive: true });
+    await writeFile(join(fresh, '005_marker.sql'), `CREATE TABLE race_marker (id int); -- ${fresh}\n`);
+    const runs = await Promise.all(
+      [1, 2, 3].map(() => createTemplate(serverUrl(), { migrations: fresh, runId: 'tplrace' })),
+    );
+    try {
+      expect(new Set(runs.map((run) => run.name)).size).toBe(1);
+      expect(runs.filter((run) => run.report !== undefined)).toHaveLength(1);
+      await using db = await runs[0]?.clone();
+      expect((await db?.query("SELECT to_regclass('race_marker') AS t"))?.rows).toEqual([{ t: 'race_marker' }]);
+    } finally {
+      await Promise.all(runs.map((run) => run.close()));
+      const admin = new pg.Client({ connectionString: serverUrl() });
+      await admin.connect();
+      const id = pg.escapeIdentifier(runs[0]?.name ?? '');
+      await admin.query(`ALTER DATABASE ${id} IS_TEMPLATE false`);
+      await admin.query(`DROP DATABASE ${id}`);
+      await admin.end();
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('hands out migrated clones, each its own database', async () => {
     await using first = await template.clone();
     await using second = await template.clone();
