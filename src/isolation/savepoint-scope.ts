@@ -37,7 +37,7 @@ function mayBeScript([first, values]: QueryArgs, text: string): boolean {
  * Undefined for anything else (the splitter loads only for such a text).
  */
 async function controlScript(text: string): Promise<string[] | undefined> {
-  const { splitStatements, stripLeadingComments } = await import('../migrate/index.js');
+  const { splitStatements, stripLeadingComments } = await import('../sql/index.js');
   const statements = splitStatements(text).map((statement) => statement.text);
   if (statements.length < 2) return undefined;
   const control = statements.some((statement) => {

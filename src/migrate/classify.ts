@@ -1,4 +1,4 @@
-import { stripLeadingComments } from './split.js';
+import { stripLeadingComments } from '../sql/index.js';
 
 const TRANSACTION_CONTROL = /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+TO\b)/i;
 const CONTINUOUS_AGGREGATE = /^CREATE\s+(?:OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW\b/i;

@@ -1,10 +1,10 @@
 import type pg from 'pg';
+import { type Statement, splitStatements, stripLeadingComments } from '../sql/index.js';
 import { outsideTransactionReason, transactionControl } from './classify.js';
 import { extensionFor, extensionState } from './extensions.js';
 import type { Ledger } from './ledger.js';
 import { lineColumn } from './location.js';
 import { errorFields, migrationError } from './pg-error.js';
-import { type Statement, splitStatements, stripLeadingComments } from './split.js';
 import type { AppliedMigration, LoadedMigration } from './types.js';
 
 /** The statements a migration sends, in order, each with its offset in the file. */

@@ -27,7 +27,6 @@ export {
   toMigrator,
 } from './migrators/index.js';
 export { migrate } from './runner.js';
-export { splitStatements, stripLeadingComments } from './split.js';
 export {
   type AppliedMigration,
   DEFAULT_MIGRATIONS_TABLE,

@@ -1,4 +1,5 @@
 import { DEFAULT_IMAGE } from '../image/index.js';
+import type { Statement } from '../sql/index.js';
 import {
   MigrationError,
   type MigrationErrorDetails,
@@ -8,7 +9,6 @@ import {
 import { type ExtensionState, extensionAdvice } from './extensions.js';
 import { isApacheRefusal, refusedFeature } from './license.js';
 import { excerptAt, lineColumn, positionToIndex } from './location.js';
-import type { Statement } from './split.js';
 import type { LoadedMigration } from './types.js';
 
 interface PgErrorFields {

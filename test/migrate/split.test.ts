@@ -4,7 +4,7 @@ import { breakpointChunks } from '../../src/migrate/formats/drizzle.js';
 import { parseGoose } from '../../src/migrate/formats/goose.js';
 import { naturalCompare } from '../../src/migrate/listing.js';
 import { excerptAt, lineColumn, positionToIndex } from '../../src/migrate/location.js';
-import { splitStatements, stripLeadingComments } from '../../src/migrate/split.js';
+import { splitStatements, stripLeadingComments } from '../../src/sql/index.js';
 
 const texts = (sql: string): string[] => splitStatements(sql).map((s) => s.text);
 

@@ -1,0 +1,1 @@
+export { type Statement, splitStatements, stripLeadingComments } from './split.js';
