@@ -87,29 +87,35 @@ export async function prepareServer(
   const client = await connectClient(connectionString, 'server check');
   try {
     const extensions = await checkExtensions(client, wanted, image);
-    const names = precreatedExtensions(wanted);
-    const noted = containerId !== undefined && existsSync(initRecord(containerId));
-    if (names.length > 0 && !noted) {
-      const own = decodeURIComponent(new URL(connectionString).pathname.slice(1));
-      for (const database of new Set(['postgres', 'template1', own])) {
-        if (database === own) {
-          await createExtensions(client, names, image);
-          continue;
-        }
-        const other = await connectClient(withDatabase(connectionString, database), `extensions in ${database}`);
-        try {
-          await createExtensions(other, names, image);
-        } finally {
-          await other.end();
-        }
+    if (containerId === undefined || !existsSync(initRecord(containerId))) {
+      await officialInit(client, connectionString, precreatedExtensions(wanted), image);
+      if (containerId !== undefined) {
+        await mkdir(join(kitStateDir(), 'initialized'), { recursive: true, mode: 0o700 });
+        await writeFile(initRecord(containerId), '', { mode: 0o600 });
       }
-    }
-    if (containerId !== undefined && !noted) {
-      await mkdir(join(kitStateDir(), 'initialized'), { recursive: true, mode: 0o700 });
-      await writeFile(initRecord(containerId), '', { mode: 0o600 });
     }
     return { extensions, server: await describeServer(client, wanted) };
   } finally {
     await client.end();
+  }
+}
+
+/** The extensions `names` created in the own database (on `client`), `postgres` and `template1`. */
+async function officialInit(
+  client: pg.Client,
+  connectionString: string,
+  names: readonly string[],
+  image: string,
+): Promise<void> {
+  if (names.length === 0) return;
+  await createExtensions(client, names, image);
+  const own = decodeURIComponent(new URL(connectionString).pathname.slice(1));
+  for (const database of ['postgres', 'template1'].filter((name) => name !== own)) {
+    const other = await connectClient(withDatabase(connectionString, database), `extensions in ${database}`);
+    try {
+      await createExtensions(other, names, image);
+    } finally {
+      await other.end();
+    }
   }
 }

@@ -118,13 +118,15 @@ function routeTo(
 ): Promise<Route> {
   const network = started.getNetworkNames()[0];
   const ip = network === undefined ? '' : started.getIpAddress(network);
+  // a local engine's published port is bound to loopback (beforeContainerCreated)
+  const localEngine = isLocalEngine(client);
   return chooseRoute({
     wanted: options.direct,
     platform: process.platform,
-    localEngine: isLocalEngine(client),
+    localEngine,
     own: ip ? { host: ip, port: SERVER_PORT } : undefined,
     published: { host: started.getHost(), port: started.getPort() },
-    boundTo: isLocalEngine(client) ? LOOPBACK : undefined,
+    boundTo: localEngine ? LOOPBACK : undefined,
   });
 }
 

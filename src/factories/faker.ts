@@ -18,12 +18,12 @@ function lazyEnglish(): LocaleDefinition {
     if (!loaded) {
       // the CommonJS build carries faker in it (jest's runtime cannot require() an ES module): a
       // require the bundler resolves, evaluated at this first call; else Node's own require()
-      const english = (
+      const module = (
         BUILD_FORMAT === 'cjs'
           ? require('@faker-js/faker/locale/en')
           : createRequire(import.meta.url)('@faker-js/faker/locale/en')
       ) as { faker: Faker };
-      loaded = english.faker.rawDefinitions;
+      loaded = module.faker.rawDefinitions;
     }
     return loaded;
   };
@@ -39,7 +39,8 @@ function lazyEnglish(): LocaleDefinition {
   });
 }
 
-let shared: LocaleDefinition | undefined;
+/** Every faker's locale: one proxy, so that the English data loads once per process. */
+const ENGLISH = lazyEnglish();
 
 /** Fakers handed back by contexts that are done (a test's factories, after the test). */
 const spares: Faker[] = [];
@@ -51,8 +52,7 @@ const MAX_SPARES = 32;
  * English data loads the first time a faker reads locale data (words, names, addresses).
  */
 export function newFaker(): Faker {
-  shared ??= lazyEnglish();
-  return new (engine.constructor as FakerClass)({ locale: shared });
+  return new (engine.constructor as FakerClass)({ locale: ENGLISH });
 }
 
 /**
