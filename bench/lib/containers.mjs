@@ -37,3 +37,48 @@ export async function sweepContainers({ runId, reusedConfigHash }) {
   }
   return removed;
 }
+
+/** Which approach a container of the run `runId` serves: 'baseline', 'kit' (a reused one of a child run), or undefined. */
+function servedBy(info, runId) {
+  if (info.Labels?.[BENCH_LABEL] === runId) return 'baseline';
+  if (info.Command?.includes(`cluster_name=${benchClusterName(runId)}`)) return 'kit';
+  return undefined;
+}
+
+const HEALTHY_WITHIN_MS = 15_000;
+
+/**
+ * Leaves running only the containers of the approach about to be measured (`approach`: 'kit',
+ * 'baseline', 'none', or 'all' to unpause every one); the run's other reused containers are paused (frozen, no CPU) until
+ * their own approach is measured. testcontainers' PostgreSqlContainer runs its health check (a
+ * shell and pg_isready, through dockerd) every 250 ms for as long as it runs: left running, the
+ * baseline's idle containers load the machine while the kit or vitest alone is measured. A
+ * container unpaused here is waited for until its health check passes again.
+ */
+export async function focusContainers({ runId, approach }) {
+  const client = await getContainerRuntimeClient();
+  const ours = (await client.container.list()).filter((info) => servedBy(info, runId) !== undefined);
+  await Promise.all(
+    ours.map(async (info) => {
+      const container = client.container.getById(info.Id);
+      const paused = info.State === 'paused';
+      const wanted = approach === 'all' || servedBy(info, runId) === approach;
+      if (wanted && paused) {
+        await container.unpause();
+        await untilHealthy(container);
+      } else if (!wanted && !paused) {
+        await container.pause();
+      }
+    }),
+  );
+}
+
+async function untilHealthy(container) {
+  const deadline = Date.now() + HEALTHY_WITHIN_MS;
+  for (;;) {
+    const health = (await container.inspect()).State?.Health;
+    if (!health || health.Status === 'healthy') return;
+    if (Date.now() > deadline) throw new Error(`container ${container.id} is not healthy after its unpause`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
