@@ -161,6 +161,23 @@ describe('the clone broker', () => {
     }
   });
 
+  it("reaches a later broker on a port an earlier one used, with the later broker's token", async () => {
+    // a process that runs the kit again (a watch-mode rerun, the benchmark) starts a new broker,
+    // which may listen on the port of one that stopped: its client must not be the old one's
+    const broker = await template.brokerClones(1);
+    try {
+      const { host, port, token } = broker.address;
+      const earlier = brokerClient({ host, port, token: `${token.slice(1)}x` });
+      await expect(earlier.claim()).rejects.toMatchObject({ code: 'BROKER_GONE' });
+      const name = await brokerClient(broker.address).claim();
+      expect(name.startsWith(brokerPrefix('brokertest'))).toBe(true);
+      await brokerClient(broker.address).release(name, false);
+    } finally {
+      await broker.stop();
+      await template.dropRun();
+    }
+  });
+
   it('tells a worker clearly when the run is over', async () => {
     const broker = await template.brokerClones(1);
     const worker = attach('brokerover', broker.address);
