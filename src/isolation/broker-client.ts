@@ -83,9 +83,9 @@ class BrokerClient {
 const clients = new Map<string, BrokerClient>();
 
 /**
- * This process's client of the broker at `address`. Keyed by the token too: a process that runs
- * the kit again (a watch-mode rerun) starts a new broker, which may listen on a port an earlier
- * one used, and the earlier one's client would send the earlier token.
+ * This process's client of the broker at `address`. Keyed by the token too: in a process that
+ * starts brokers one after another, a later one may listen on a port an earlier one used, and
+ * the earlier one's client would send the earlier token.
  */
 export function brokerClient(address: BrokerAddress): BrokerClient {
   const key = `${address.host}:${address.port}:${address.token}`;

@@ -162,8 +162,8 @@ describe('the clone broker', () => {
   });
 
   it("reaches a later broker on a port an earlier one used, with the later broker's token", async () => {
-    // a process that runs the kit again (a watch-mode rerun, the benchmark) starts a new broker,
-    // which may listen on the port of one that stopped: its client must not be the old one's
+    // a process that starts brokers one after another (the benchmark) may get a later one on the
+    // port of one that stopped: the later one's client must not be the earlier one's
     const broker = await template.brokerClones(1);
     try {
       const { host, port, token } = broker.address;
