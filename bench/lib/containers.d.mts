@@ -5,3 +5,4 @@ export function focusContainers(options: {
   runId: string;
   approach: 'kit' | 'baseline' | 'none' | 'all';
 }): Promise<void>;
+export function runOnlyWhen(id: string, running: boolean): Promise<void>;

@@ -49,8 +49,8 @@ const HEALTHY_WITHIN_MS = 15_000;
 
 /**
  * Leaves running only the containers of the approach about to be measured (`approach`: 'kit',
- * 'baseline', 'none', or 'all' to unpause every one); the run's other reused containers are paused (frozen, no CPU) until
- * their own approach is measured. testcontainers' PostgreSqlContainer runs its health check (a
+ * 'baseline', 'none', or 'all' to unpause every one); the run's other reused containers are
+ * paused (frozen, no CPU) until their own approach is measured. testcontainers' PostgreSqlContainer runs its health check (a
  * shell and pg_isready, through dockerd) every 250 ms for as long as it runs: left running, the
  * baseline's idle containers load the machine while the kit or vitest alone is measured. A
  * container unpaused here is waited for until its health check passes again.
@@ -59,18 +59,35 @@ export async function focusContainers({ runId, approach }) {
   const client = await getContainerRuntimeClient();
   const ours = (await client.container.list()).filter((info) => servedBy(info, runId) !== undefined);
   await Promise.all(
-    ours.map(async (info) => {
-      const container = client.container.getById(info.Id);
-      const paused = info.State === 'paused';
-      const wanted = approach === 'all' || servedBy(info, runId) === approach;
-      if (wanted && paused) {
-        await container.unpause();
-        await untilHealthy(container);
-      } else if (!wanted && !paused) {
-        await container.pause();
-      }
-    }),
+    ours.map((info) =>
+      setRunning(
+        client.container.getById(info.Id),
+        approach === 'all' || servedBy(info, runId) === approach,
+        info.State,
+      ),
+    ),
   );
+}
+
+/**
+ * Pauses the container `id` (`running` false) or unpauses it and waits until its health check
+ * passes again (`running` true); nothing when it is so already. For a container that only some
+ * of a scenario's rows use: paused while the others are timed.
+ */
+export async function runOnlyWhen(id, running) {
+  const client = await getContainerRuntimeClient();
+  const container = client.container.getById(id);
+  await setRunning(container, running, (await container.inspect()).State?.Status);
+}
+
+async function setRunning(container, running, state) {
+  const paused = state === 'paused';
+  if (running && paused) {
+    await container.unpause();
+    await untilHealthy(container);
+  } else if (!running && !paused) {
+    await container.pause();
+  }
 }
 
 async function untilHealthy(container) {

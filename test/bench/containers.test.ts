@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchClusterName, focusContainers } from '../../bench/lib/containers.mjs';
+import { benchClusterName, focusContainers, runOnlyWhen } from '../../bench/lib/containers.mjs';
 import { BENCH_LABEL } from '../../bench/lib/snapshot-container.mjs';
 import { resolveImage } from '../../src/image/index.js';
 
@@ -61,6 +61,17 @@ describe('focusContainers: only the measured approach runs', () => {
 
     await focusContainers({ runId, approach: 'all' });
     expect(await states()).toEqual({ baseline: 'running', kit: 'running' });
+  }, 60_000);
+
+  it('pauses one container while rows that do not use it are timed, and brings it back healthy', async () => {
+    await runOnlyWhen(baseline.getId(), false);
+    await runOnlyWhen(baseline.getId(), false);
+    expect(await states()).toEqual({ baseline: 'paused', kit: 'running' });
+    await runOnlyWhen(baseline.getId(), true);
+    expect(await states()).toEqual({ baseline: 'running', kit: 'running' });
+    const client = await getContainerRuntimeClient();
+    const inspected = await client.container.getById(baseline.getId()).inspect();
+    expect(inspected.State.Health?.Status).toBe('healthy');
   }, 60_000);
 
   it("leaves other runs' containers alone", async () => {
