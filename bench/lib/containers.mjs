@@ -57,14 +57,12 @@ const HEALTHY_WITHIN_MS = 15_000;
  */
 export async function focusContainers({ runId, approach }) {
   const client = await getContainerRuntimeClient();
-  const ours = (await client.container.list()).filter((info) => servedBy(info, runId) !== undefined);
+  const ours = (await client.container.list())
+    .map((info) => ({ info, serves: servedBy(info, runId) }))
+    .filter(({ serves }) => serves !== undefined);
   await Promise.all(
-    ours.map((info) =>
-      setRunning(
-        client.container.getById(info.Id),
-        approach === 'all' || servedBy(info, runId) === approach,
-        info.State,
-      ),
+    ours.map(({ info, serves }) =>
+      setRunning(client.container.getById(info.Id), approach === 'all' || serves === approach, info.State),
     ),
   );
 }

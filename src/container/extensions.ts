@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { connectClient, withDatabase } from '../connection/index.js';
 import { createExtensions, ExtensionMissingError, precreatedExtensions } from '../contract/index.js';
@@ -87,11 +87,12 @@ export async function prepareServer(
   const client = await connectClient(connectionString, 'server check');
   try {
     const extensions = await checkExtensions(client, wanted, image);
-    if (containerId === undefined || !existsSync(initRecord(containerId))) {
+    const record = containerId === undefined ? undefined : initRecord(containerId);
+    if (record === undefined || !existsSync(record)) {
       await officialInit(client, connectionString, precreatedExtensions(wanted), image);
-      if (containerId !== undefined) {
-        await mkdir(join(kitStateDir(), 'initialized'), { recursive: true, mode: 0o700 });
-        await writeFile(initRecord(containerId), '', { mode: 0o600 });
+      if (record !== undefined) {
+        await mkdir(dirname(record), { recursive: true, mode: 0o700 });
+        await writeFile(record, '', { mode: 0o600 });
       }
     }
     return { extensions, server: await describeServer(client, wanted) };
