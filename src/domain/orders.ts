@@ -1,7 +1,17 @@
 import { belongsTo, decimal, defineFactory } from '../factories/index.js';
 import { positionFactory } from './positions.js';
 import { tradingSessionFactory } from './sessions.js';
-import { minutesAfter, minutesBefore, moved, priceFor, quantityOf, SIDES, symbolOf } from './values.js';
+import {
+  minutesAfter,
+  minutesBefore,
+  moved,
+  priceFor,
+  quantityOf,
+  SIDES,
+  symbolOf,
+  tokenOf,
+  uuidOf,
+} from './values.js';
 
 export type OrderSide = 'BUY' | 'SELL';
 export type OrderType = 'MARKET' | 'LIMIT' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
@@ -72,10 +82,10 @@ export const orderFactory = defineFactory<Order, OrderSpec>({
   defaults: ({ faker, refDate, sequence }) => {
     const placedAt = minutesBefore(refDate, faker.number.int({ min: 1, max: 7 * 24 * 60 }));
     return {
-      id: faker.string.uuid(),
-      sessionId: faker.string.uuid(),
+      id: uuidOf(faker),
+      sessionId: uuidOf(faker),
       positionId: null,
-      exchangeOrderId: `ord-${sequence}-${faker.string.alphanumeric(8)}`,
+      exchangeOrderId: `ord-${sequence}-${tokenOf(faker)}`,
       symbol: symbolOf(faker),
       exchange: 'BINANCE',
       side: faker.helpers.arrayElement(SIDES),

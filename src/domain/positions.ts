@@ -1,6 +1,6 @@
 import { belongsTo, decimal, defineFactory } from '../factories/index.js';
 import { tradingSessionFactory } from './sessions.js';
-import { minutesAfter, minutesBefore, moved, priceFor, quantityOf, symbolOf } from './values.js';
+import { minutesAfter, minutesBefore, moved, priceFor, quantityOf, symbolOf, uuidOf } from './values.js';
 
 export type PositionSide = 'LONG' | 'SHORT' | 'FLAT';
 export const POSITION_SIDES: readonly PositionSide[] = ['LONG', 'SHORT', 'FLAT'];
@@ -58,8 +58,8 @@ export const positionFactory = defineFactory<
     const symbol = symbolOf(faker);
     const entryTime = minutesBefore(refDate, faker.number.int({ min: 60, max: 7 * 24 * 60 }));
     return {
-      id: faker.string.uuid(),
-      sessionId: faker.string.uuid(),
+      id: uuidOf(faker),
+      sessionId: uuidOf(faker),
       symbol,
       exchange: 'BINANCE',
       side: 'LONG',

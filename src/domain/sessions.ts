@@ -1,5 +1,5 @@
 import { decimal, defineFactory } from '../factories/index.js';
-import { HOUR, minutesAfter, symbolOf } from './values.js';
+import { HOUR, minutesAfter, symbolOf, uuidOf } from './values.js';
 
 export type SessionMode = 'PAPER' | 'LIVE';
 export const SESSION_MODES: readonly SessionMode[] = ['PAPER', 'LIVE'];
@@ -34,7 +34,7 @@ export const tradingSessionFactory = defineFactory<TradingSession, { traits: Tra
   defaults: ({ faker, refDate }) => {
     const startedAt = new Date(refDate.getTime() - faker.number.int({ min: 1, max: 30 * 24 }) * HOUR);
     return {
-      id: faker.string.uuid(),
+      id: uuidOf(faker),
       mode: 'PAPER',
       symbol: symbolOf(faker),
       exchange: 'BINANCE',

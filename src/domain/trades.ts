@@ -1,6 +1,6 @@
 import { belongsTo, decimal, defineFactory } from '../factories/index.js';
 import { type OrderSide, orderFactory } from './orders.js';
-import { minutesBefore, priceFor, quantityOf, SIDES, symbolOf } from './values.js';
+import { minutesBefore, priceFor, quantityOf, SIDES, symbolOf, tokenOf, uuidOf } from './values.js';
 
 /** A row of `trades` as `create` returns it. */
 export interface Trade {
@@ -40,10 +40,10 @@ export const tradeFactory = defineFactory<
     const symbol = symbolOf(faker);
     const executedAt = minutesBefore(refDate, faker.number.int({ min: 1, max: 7 * 24 * 60 }));
     return {
-      id: faker.string.uuid(),
-      orderId: faker.string.uuid(),
-      sessionId: faker.string.uuid(),
-      exchangeTradeId: `trd-${sequence}-${faker.string.alphanumeric(8)}`,
+      id: uuidOf(faker),
+      orderId: uuidOf(faker),
+      sessionId: uuidOf(faker),
+      exchangeTradeId: `trd-${sequence}-${tokenOf(faker)}`,
       symbol,
       exchange: 'BINANCE',
       side: faker.helpers.arrayElement(SIDES),

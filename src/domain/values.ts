@@ -16,6 +16,35 @@ const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const WORD = 0xffff_ffff;
+
+function hex(word: number): string {
+  return `${HEX[word >>> 24]}${HEX[(word >>> 16) & 0xff]}${HEX[(word >>> 8) & 0xff]}${HEX[word & 0xff]}`;
+}
+
+/**
+ * A random (version 4, RFC 9562) uuid from the factory's seeded faker, in 4 draws where
+ * `faker.string.uuid()` makes 31: about 6 times faster, and ids were half of what building an
+ * order cost.
+ */
+export function uuidOf(faker: Faker): string {
+  const first = hex(faker.number.int(WORD));
+  const second = hex(faker.number.int(WORD));
+  // the variant's two bits are 10
+  const third = hex(((faker.number.int(WORD) & 0x3fff_ffff) | 0x8000_0000) >>> 0);
+  const last = hex(faker.number.int(WORD));
+  return `${first}-${second.slice(0, 4)}-4${second.slice(5)}-${third.slice(0, 4)}-${third.slice(4)}${last}`;
+}
+
+/** `length` (at most 10) random lowercase letters and digits in one draw, as exchanges' ids read. */
+export function tokenOf(faker: Faker, length = 8): string {
+  return faker.number
+    .int(36 ** length - 1)
+    .toString(36)
+    .padStart(length, '0');
+}
+
 export function symbolOf(faker: Faker): string {
   return faker.helpers.arrayElement(SYMBOLS);
 }

@@ -67,9 +67,36 @@ function format(digits: bigint, scale: number): string {
   return negative ? `-${body}` : body;
 }
 
+/** Up to 15 digits times a power of ten (`4325012e-2`): how the domain factories write amounts. */
+const UNITS = /^(-?)(\d{1,15})e-(\d)$/;
+
+/**
+ * The common cases without bigint arithmetic: a safe integer, or units times a power of ten no
+ * finer than `scale` (nothing to round). Undefined for anything else.
+ */
+function quickFixed(value: DecimalInput, scale: number): string | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return undefined;
+    const whole = String(value === 0 ? 0 : value);
+    return scale === 0 ? whole : `${whole}.${'0'.repeat(scale)}`;
+  }
+  if (typeof value !== 'string') return undefined;
+  const match = UNITS.exec(value);
+  if (!match) return undefined;
+  const [, sign, units = '', power = '0'] = match;
+  const exponent = Number(power);
+  if (exponent > scale) return undefined;
+  const body = units.replace(/^0+(?=\d)/, '').padStart(exponent + 1, '0');
+  const whole = body.slice(0, body.length - exponent);
+  const fraction = body.slice(body.length - exponent).padEnd(scale, '0');
+  // numeric has no negative zero
+  const negative = sign === '-' && /[1-9]/.test(units);
+  return `${negative ? '-' : ''}${whole}${scale === 0 ? '' : `.${fraction}`}`;
+}
+
 /** `value` rounded to `scale` decimals, printed with exactly that many (like numeric(p, scale)). */
 export function toFixed(value: DecimalInput, scale = 8): string {
-  return format(rescale(parse(value), scale), scale);
+  return quickFixed(value, scale) ?? format(rescale(parse(value), scale), scale);
 }
 
 export function add(a: DecimalInput, b: DecimalInput, scale = 8): string {

@@ -14,6 +14,33 @@ describe('decimal', () => {
     expect(decimal.toFixed('-0.004', 2)).toBe('0.00');
   });
 
+  test("units times a power of ten (the factories' common form) print as the general path prints them", () => {
+    const general = (digits: string, exponent: number, scale: number) => {
+      // the same value through the general path: a plain decimal, moved by hand
+      const negative = digits.startsWith('-');
+      const body = (negative ? digits.slice(1) : digits).padStart(exponent + 1, '0');
+      const plain = exponent === 0 ? `${body}.0` : `${body.slice(0, -exponent)}.${body.slice(-exponent)}0`;
+      return decimal.toFixed(`${negative ? '-' : ''}${plain}`, scale);
+    };
+    for (const digits of ['0', '7', '-7', '12345', '-12345', '000123', '999999999999999', '-0']) {
+      for (const exponent of [0, 1, 2, 4, 8, 9]) {
+        for (const scale of [0, 2, 4, 8]) {
+          expect(decimal.toFixed(`${digits}e-${exponent}`, scale), `${digits}e-${exponent} at ${scale}`).toBe(
+            general(digits, exponent, scale),
+          );
+        }
+      }
+    }
+    expect(decimal.toFixed('4325012e-2')).toBe('43250.12000000');
+    expect(decimal.toFixed('5e-9')).toBe('0.00000001');
+    expect(decimal.toFixed('-5e-9')).toBe('-0.00000001');
+    expect(decimal.toFixed('-4e-9')).toBe('0.00000000');
+    expect(decimal.toFixed(0)).toBe('0.00000000');
+    expect(decimal.toFixed(-0, 2)).toBe('0.00');
+    expect(decimal.toFixed(-42, 0)).toBe('-42');
+    expect(decimal.toFixed(2 ** 53, 1)).toBe('9007199254740992.0');
+  });
+
   test('adds, subtracts and multiplies without float drift', () => {
     expect(decimal.add('0.1', '0.2')).toBe('0.30000000');
     expect(decimal.sub('0.3', '0.1', 2)).toBe('0.20');
