@@ -41,7 +41,11 @@ export async function vitestRun(dir, files, { timeoutMs = 600_000 } = {}) {
     }));
   } catch (error) {
     const output = `${error.stdout ?? ''}\n${error.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
-    throw new Error(`vitest run in ${dir} failed:\n${output}`);
+    // a run that never exits is killed at the timeout: say so, and after how long
+    const how = error.killed
+      ? `still running after ${Math.round(timeoutMs / 1000)} s, killed (${error.signal})`
+      : `exit code ${error.code ?? '?'}${error.signal ? `, signal ${error.signal}` : ''}`;
+    throw new Error(`vitest run in ${dir} failed (${how}):\n${output}`);
   }
   const wallMs = performance.now() - started;
   const lines = (await readFile(log, 'utf8')).trim().split('\n');

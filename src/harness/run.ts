@@ -20,6 +20,7 @@ import {
   Template,
   trustHost,
 } from '../isolation/index.js';
+import { stepsWithin } from './deadline.js';
 import { describeExternal, externalLine, startupLine } from './startup-line.js';
 
 const debug = logger('harness');
@@ -48,7 +49,12 @@ export interface PrepareOptions {
   workers?: number;
   /** Where the startup line goes (default: stderr); `quiet` / TIMESCALE_TESTKIT_QUIET silence it. */
   log?: (line: string) => void;
+  /** How long the teardown may wait on the server before it gives up and says so (default 30 s). */
+  teardownTimeoutMs?: number;
 }
+
+/** How long a run's teardown waits on the server: it takes well under a second when the server answers. */
+const TEARDOWN_TIMEOUT_MS = 30_000;
 
 export interface PreparedRun {
   handOver: HandOver;
@@ -99,7 +105,11 @@ async function exitOf(server: StartedTimescale, waitMs = 3_000): Promise<ServerE
 export async function prepareRun(
   root: string,
   inline: TestkitConfig = {},
-  { workers = 1, log = (line) => process.stderr.write(`${line}\n`) }: PrepareOptions = {},
+  {
+    workers = 1,
+    log = (line) => process.stderr.write(`${line}\n`),
+    teardownTimeoutMs = TEARDOWN_TIMEOUT_MS,
+  }: PrepareOptions = {},
 ): Promise<PreparedRun> {
   // loaded here, not at the top: test workers import this module too, and never read the
   // configuration, migrate or start a container
@@ -155,20 +165,31 @@ export async function prepareRun(
     },
     async teardown() {
       unwatch?.();
-      if (gone && server) {
-        // nothing left to clean on a dead server: stop the background work, remove the container
-        await broker.stop();
-        await template.close().catch(() => undefined);
-        await forgetServerExit(server.id);
-        await server.stop({ remove: true }).catch(() => undefined);
-        return;
-      }
-      try {
-        await broker.stop();
-        await template.dropRun();
-        await template.close();
-      } finally {
-        await server?.stop();
+      const dead = gone !== undefined && server !== undefined;
+      const outcome = await stepsWithin(
+        teardownTimeoutMs,
+        dead
+          ? // nothing left to clean on a dead server: stop the background work, remove the container
+            [
+              ['stopping the clone broker', () => broker.stop()],
+              ['closing the template', () => template.close().catch(() => undefined)],
+              ['forgetting the exit', () => forgetServerExit((server as StartedTimescale).id)],
+              [
+                'removing the container',
+                () => (server as StartedTimescale).stop({ remove: true }).catch(() => undefined),
+              ],
+            ]
+          : [
+              ['stopping the clone broker', () => broker.stop()],
+              ["dropping the run's clones", () => template.dropRun()],
+              ['closing the template', () => template.close()],
+            ],
+        dead || !server ? [] : [['stopping the container', () => server.stop()]],
+      );
+      if (!outcome.done) {
+        log(
+          `timescale-testkit: the run's cleanup did not finish within ${teardownTimeoutMs / 1000} s (still ${outcome.stuckAt}), and was left running so that the test runner can exit; a later run drops the clones it left after an hour, \`npx timescale-testkit prune\` at once`,
+        );
       }
     },
   };
