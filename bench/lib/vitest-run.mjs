@@ -48,6 +48,10 @@ export async function vitestRun(dir, files, { timeoutMs = 600_000 } = {}) {
     throw new Error(`vitest run in ${dir} failed (${how}):\n${output}`);
   }
   const wallMs = performance.now() - started;
+  // the kit's teardown gave up on the server (see src/harness/deadline.ts): the run is timed, and said
+  for (const line of stderr.split('\n').filter((text) => text.includes('cleanup did not finish'))) {
+    process.stderr.write(`[bench] ${dir}: ${line}\n`);
+  }
   const lines = (await readFile(log, 'utf8')).trim().split('\n');
   if (lines.length !== files) throw new Error(`expected ${files} test files to report, got ${lines.length} (${dir})`);
   return { wallMs, files: lines.map((line) => JSON.parse(line)), stderr };
