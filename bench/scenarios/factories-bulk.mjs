@@ -8,9 +8,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyEncoded, encodedRows } from '../lib/copy-floor.mjs';
 import { fasterGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
 import { formatMs, formatRatio, summarize } from '../lib/stats.mjs';
@@ -19,37 +18,14 @@ import { durationSection } from '../lib/tables.mjs';
 const run = promisify(execFile);
 const PROBE = join(import.meta.dirname, 'first-call-probe.mjs');
 
-/** A value of a built order in COPY's text format (the bench's orders hold no tab, newline or backslash). */
-const copyText = (value) =>
-  value === null
-    ? '\\N'
-    : value instanceof Date
-      ? value.toISOString()
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
-
 /** Orders built once, as one COPY: its statement and its text, encoded before the clock starts. */
 function encodedOrders(rows) {
   const keys = Object.keys(rows[0]);
   const columns = keys.map((key) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`));
-  const text = rows.map((row) => keys.map((key) => copyText(row[key])).join('\t')).join('\n');
-  return { sql: `COPY orders (${columns.join(', ')}) FROM STDIN`, text: Buffer.from(`${text}\n`) };
-}
-
-/** The floor: one COPY of orders encoded beforehand (the server's work, the foreign key's included, and the transfer). */
-async function copyEncoded(pool, { sql, text }) {
-  const client = await pool.connect();
-  try {
-    await pipeline(
-      async function* () {
-        yield text;
-      },
-      client.query(copyFrom(sql)),
-    );
-  } finally {
-    client.release();
-  }
+  return {
+    sql: `COPY orders (${columns.join(', ')}) FROM STDIN`,
+    text: encodedRows(rows.map((row) => keys.map((key) => row[key]))),
+  };
 }
 
 async function createList(pool, factories, unnest, sizes, log) {
@@ -72,7 +48,7 @@ async function createList(pool, factories, unnest, sizes, log) {
         id: 'floor',
         once: async () => {
           const rows = encoded();
-          return emptied(() => copyEncoded(pool, rows))();
+          return emptied(() => copyEncoded(pool, rows.sql, rows.text))();
         },
       },
     ],

@@ -8,9 +8,8 @@
 //   bulk     createList(10,000) orders and the first call in a fresh process (factories-bulk.mjs)
 //   graph    1 session, 100 orders, 300 trades: createList with associations (3 statements) vs
 //            sequential single-row INSERTs (each order and trade after its parent's RETURNING id)
-import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
 import { createFactories } from '../../dist/index.js';
+import { copyEncoded, encodedRows } from '../lib/copy-floor.mjs';
 import { ratioGoal } from '../lib/goals.mjs';
 import { compare, timed } from '../lib/measure.mjs';
 import { formatRate, formatRatio } from '../lib/stats.mjs';
@@ -32,6 +31,7 @@ const CANDLE_COLUMNS = [
 /** 6,000 rows × 10 columns = 60,000 parameters per statement, under Postgres's 65,535. */
 const VALUES_ROWS_PER_STATEMENT = 6_000;
 const FROM = new Date('2024-01-01T00:00:00Z');
+const CANDLE_COPY = `COPY candlesticks (${CANDLE_COLUMNS.join(', ')}) FROM STDIN`;
 
 const candleValues = (row) => [
   row.time,
@@ -71,33 +71,6 @@ async function insertValuesBatches(pool, rows) {
   }
 }
 
-/** A value in COPY's text format (the candles hold no tab, newline or backslash; none is null). */
-const copyText = (value) => (value instanceof Date ? value.toISOString() : String(value));
-
-/** The rows as one COPY text buffer, encoded before the clock starts. */
-const encodedCandles = (rows) =>
-  Buffer.from(
-    rows
-      .map((row) => candleValues(row).map(copyText).join('\t'))
-      .join('\n')
-      .concat('\n'),
-  );
-
-/** The floor: one COPY statement streaming rows encoded beforehand (the server's work and the transfer). */
-async function copyEncoded(pool, encoded) {
-  const client = await pool.connect();
-  try {
-    await pipeline(
-      async function* () {
-        yield encoded;
-      },
-      client.query(copyFrom(`COPY candlesticks (${CANDLE_COLUMNS.join(', ')}) FROM STDIN`)),
-    );
-  } finally {
-    client.release();
-  }
-}
-
 async function insertRowByRow(pool, rows) {
   const sql = `INSERT INTO candlesticks (${CANDLE_COLUMNS.join(', ')}) VALUES (${CANDLE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
   for (const row of rows) await pool.query(sql, candleValues(row));
@@ -107,7 +80,7 @@ async function candles(pool, factories, unnest, sizes, log) {
   const { candles: count, rowByRow } = sizes;
   // the baselines' rows: the same random walk, generated once and not timed
   const generated = await factories.candlestick.series({ symbol: 'ETHUSDT', count, from: FROM });
-  const encoded = encodedCandles(generated);
+  const encoded = encodedRows(generated.map(candleValues));
   const emptied = (work) => async () => {
     await pool.query('TRUNCATE candlesticks');
     return (await timed(work)).ms;
@@ -122,7 +95,7 @@ async function candles(pool, factories, unnest, sizes, log) {
       once: emptied(() => unnest.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM, returning: false })),
     },
     { id: 'series-rows', once: emptied(() => factories.candlestick.series({ symbol: 'BTCUSDT', count, from: FROM })) },
-    { id: 'copy-floor', once: emptied(() => copyEncoded(pool, encoded)) },
+    { id: 'copy-floor', once: emptied(() => copyEncoded(pool, CANDLE_COPY, encoded)) },
     { id: 'values', once: emptied(() => insertValuesBatches(pool, generated)) },
     { id: 'row-by-row', once: emptied(() => insertRowByRow(pool, generated.slice(0, rowByRow))) },
   ];

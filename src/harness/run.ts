@@ -20,7 +20,7 @@ import {
   Template,
   trustHost,
 } from '../isolation/index.js';
-import { stepsWithin } from './deadline.js';
+import { type Step, stepsWithin } from './deadline.js';
 import { describeExternal, externalLine, startupLine } from './startup-line.js';
 
 const debug = logger('harness');
@@ -165,27 +165,23 @@ export async function prepareRun(
     },
     async teardown() {
       unwatch?.();
-      const dead = gone !== undefined && server !== undefined;
-      const outcome = await stepsWithin(
-        teardownTimeoutMs,
-        dead
-          ? // nothing left to clean on a dead server: stop the background work, remove the container
-            [
-              ['stopping the clone broker', () => broker.stop()],
-              ['closing the template', () => template.close().catch(() => undefined)],
-              ['forgetting the exit', () => forgetServerExit((server as StartedTimescale).id)],
-              [
-                'removing the container',
-                () => (server as StartedTimescale).stop({ remove: true }).catch(() => undefined),
-              ],
-            ]
-          : [
-              ['stopping the clone broker', () => broker.stop()],
-              ["dropping the run's clones", () => template.dropRun()],
-              ['closing the template', () => template.close()],
-            ],
-        dead || !server ? [] : [['stopping the container', () => server.stop()]],
-      );
+      const steps: Step[] = [['stopping the clone broker', () => broker.stop()]];
+      const last: Step[] = [];
+      if (gone && server) {
+        // nothing left to clean on a dead server: stop the background work, remove the container
+        steps.push(
+          ['closing the template', () => template.close().catch(() => undefined)],
+          ['forgetting the exit', () => forgetServerExit(server.id)],
+          ['removing the container', () => server.stop({ remove: true }).catch(() => undefined)],
+        );
+      } else {
+        steps.push(
+          ["dropping the run's clones", () => template.dropRun()],
+          ['closing the template', () => template.close()],
+        );
+        if (server) last.push(['stopping the container', () => server.stop()]);
+      }
+      const outcome = await stepsWithin(teardownTimeoutMs, steps, last);
       if (!outcome.done) {
         log(
           `timescale-testkit: the run's cleanup did not finish within ${teardownTimeoutMs / 1000} s (still ${outcome.stuckAt}), and was left running so that the test runner can exit; a later run drops the clones it left after an hour, \`npx timescale-testkit prune\` at once`,
